@@ -1,0 +1,53 @@
+# The two set-up commands of the README: `make run` and `make test`. Nothing else is needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_SCALE ?= medium
+
+.PHONY: run test install lint format migrate demo worker bench messages vendor clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Installs, migrates, loads the demo province when the database is empty, serves on 127.0.0.1:8000.
+run: export CONGVU_DEMO = 1
+run: export DEBUG ?= 1
+run: $(STAMP)
+	$(BIN)/congvu migrate --no-input
+	$(BIN)/congvu demo --if-empty --scale $(DEMO_SCALE)
+	$(BIN)/congvu demo_accounts
+	$(BIN)/congvu runserver $(HOST):$(PORT)
+
+# Installs, then lint, migrations check, system check and the whole suite (browser tests included).
+test: $(STAMP)
+	$(BIN)/ruff check congvu benchmarks
+	$(BIN)/ruff format --check congvu benchmarks
+	$(BIN)/congvu makemigrations --check --dry-run
+	$(BIN)/congvu check
+	$(BIN)/pytest -n 2 --dist loadfile -q
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix congvu benchmarks
+	$(BIN)/ruff format congvu benchmarks
+
+worker: $(STAMP)
+	$(BIN)/congvu db_worker
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+messages: $(STAMP)
+	cd congvu && ../$(BIN)/congvu makemessages -l en --no-location --no-wrap -i "static/*"
+	$(BIN)/python tools/fill_po.py
+	cd congvu && ../$(BIN)/congvu compilemessages -l en
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""Công vụ — the public-service inspection system (hệ thống kiểm tra công vụ)."""

@@ -1,0 +1,63 @@
+"""Users, their unit and their role (DESIGN "Who uses it")."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Quản trị hệ thống")
+    INSPECTOR = "inspector", _("Thành viên đoàn kiểm tra")
+    LEAD = "lead", _("Lãnh đạo kiểm tra")
+    LEADERSHIP = "leadership", _("Lãnh đạo UBND tỉnh")
+    FOCAL = "focal", _("Cán bộ đầu mối đơn vị")
+    UNIT_HEAD = "unit_head", _("Thủ trưởng đơn vị")
+
+
+PROVINCE_WIDE_ROLES = frozenset({Role.ADMIN, Role.INSPECTOR, Role.LEAD, Role.LEADERSHIP})
+UNIT_ROLES = frozenset({Role.FOCAL, Role.UNIT_HEAD})
+
+
+class User(AbstractUser):
+    """An account (tài khoản). Province-wide roles see every unit; unit roles only their own."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.INSPECTOR)
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        constraints = [
+            models.CheckConstraint(
+                name="unit_role_has_unit",
+                condition=~models.Q(role__in=["focal", "unit_head"]) | models.Q(unit__isnull=False),
+                violation_error_message=_("Vai trò của đơn vị phải gắn với một đơn vị."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_province_wide(self) -> bool:
+        return self.role in PROVINCE_WIDE_ROLES
+
+    @property
+    def is_unit_role(self) -> bool:
+        return self.role in UNIT_ROLES
+
+    @property
+    def is_read_only(self) -> bool:
+        """Leadership reads dashboards and decides proposals; it edits no register."""
+        return self.role == Role.LEADERSHIP
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and self.role in roles

@@ -1,0 +1,83 @@
+"""Shared fixtures: personas for every role plus an outsider from another unit (STYLE §8)."""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "congvu-test-pw-9"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """Tests talk plain HTTP to the test client and to the live server, whose middleware is built
+    once per session: override before it starts."""
+    from django.test import override_settings
+
+    with override_settings(
+        SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False, SECURE_HSTS_SECONDS=0
+    ):
+        yield
+
+
+@dataclass
+class Personas:
+    unit: object  # the unit under inspection (a department)
+    other_unit: object  # another unit: its people are the outsiders
+    admin: object
+    inspector: object
+    lead: object
+    leadership: object
+    focal: object
+    unit_head: object
+    outsider: object  # focal point of other_unit
+    outsider_head: object
+
+
+def make_user(username, role, unit=None, **extra):
+    from congvu.accounts.services import user_create
+
+    return user_create(
+        actor="test",
+        username=username,
+        password=PASSWORD,
+        role=role,
+        unit=unit,
+        full_name=extra.get("full_name", username),
+        is_superuser=(role == "admin"),
+    )
+
+
+@pytest.fixture
+def personas(db):
+    from congvu.org.services import unit_create
+
+    province = unit_create(actor="test", code="T-UBND", name="UBND tỉnh Thử", kind="ppc")
+    unit = unit_create(actor="test", code="T-SXD", name="Sở Xây dựng", kind="department", parent=province)
+    other = unit_create(actor="test", code="T-STP", name="Sở Tư pháp", kind="department", parent=province)
+    return Personas(
+        unit=unit,
+        other_unit=other,
+        admin=make_user("p-admin", "admin"),
+        inspector=make_user("p-inspector", "inspector"),
+        lead=make_user("p-lead", "lead"),
+        leadership=make_user("p-leadership", "leadership"),
+        focal=make_user("p-focal", "focal", unit),
+        unit_head=make_user("p-head", "unit_head", unit),
+        outsider=make_user("p-outsider", "focal", other),
+        outsider_head=make_user("p-outsider-head", "unit_head", other),
+    )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's chromium, never a downloaded browser."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistersConfig(AppConfig):
+    name = "congvu.registers"
+    label = "registers"
+    verbose_name = _("Sổ theo dõi")
