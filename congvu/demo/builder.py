@@ -1,18 +1,25 @@
-"""Builds the demo province, deterministically from a seed, through the services."""
+"""Builds the demo province, deterministically from a seed, through the services.
+
+Each area contributes a step module with `build(ctx)`, run in order inside one transaction."""
 
 from __future__ import annotations
 
+import importlib
 import random
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from congvu.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from congvu.accounts.services import user_create
-from congvu.org.models import Unit, UnitKind
-from congvu.org.services import unit_create
-
 SCALES = ("small", "medium", "large")
+
+# The areas, in dependency order. Each module has build(ctx: DemoContext) -> None.
+STEPS = [
+    "congvu.demo.org",  # units with lineage, fields, officials, appointments, accounts
+    "congvu.demo.calendar",  # the working-day calendar and its ordinal table
+    "congvu.demo.registers",  # tasks and dossiers
+    "congvu.demo.inspections",  # plans and inspections in every state
+]
 
 
 @dataclass
@@ -20,48 +27,21 @@ class DemoContext:
     seed: int
     scale: str
     rng: random.Random
+    log: Callable[[str], None]
     actor: str = "demo"
+    data: dict = field(default_factory=dict)  # what one step hands to the next
 
 
 def build_demo(*, seed: int = 2025, scale: str = "medium", log=print) -> DemoContext:
-    ctx = DemoContext(seed=seed, scale=scale, rng=random.Random(seed))
-    with transaction.atomic():
-        _minimal_org(ctx)
-        _accounts(ctx)
+    ctx = DemoContext(seed=seed, scale=scale, rng=random.Random(seed), log=log)
+    for name in STEPS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue  # that area is not built yet
+        with transaction.atomic():
+            module.build(ctx)
     log("Đã tạo tỉnh trình diễn.")
     return ctx
-
-
-def _minimal_org(ctx: DemoContext) -> None:
-    province = unit_create(actor=ctx.actor, code="DEMO-UBND", name="UBND tỉnh Vĩnh Long", kind=UnitKind.PPC)
-    unit_create(
-        actor=ctx.actor,
-        code="DEMO-SXD",
-        name="Sở Xây dựng",
-        kind=UnitKind.DEPARTMENT,
-        parent=province,
-        abbreviation="SXD",
-    )
-    unit_create(
-        actor=ctx.actor,
-        code="DEMO-SNV",
-        name="Sở Nội vụ",
-        kind=UnitKind.DEPARTMENT,
-        parent=province,
-        abbreviation="SNV",
-    )
-    unit_create(actor=ctx.actor, code="DEMO-XA", name="Xã Long Đức", kind=UnitKind.COMMUNE, parent=province)
-
-
-def _accounts(ctx: DemoContext) -> None:
-    for username, role, unit_code, full_name in DEMO_ACCOUNTS:
-        unit = Unit.objects.get(code=unit_code) if unit_code else None
-        user_create(
-            actor=ctx.actor,
-            username=username,
-            password=DEMO_PASSWORD,
-            role=role,
-            unit=unit,
-            full_name=full_name,
-            is_superuser=(role == "admin"),
-        )

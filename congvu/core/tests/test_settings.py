@@ -8,7 +8,11 @@ import pytest
 
 
 def _check(env_extra, *args):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "-m", "congvu.cli", "check", *args], env=env, capture_output=True, text=True

@@ -1,0 +1,234 @@
+"""Registers of assigned tasks (nhiệm vụ được giao) and administrative-procedure dossiers (hồ sơ TTHC)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from congvu.core.scoping import ScopedQuerySet
+
+
+class AssigningAuthority(models.TextChoices):
+    CENTRAL = "central", _("Trung ương")
+    PARTY_COMMITTEE = "party_committee", _("Tỉnh ủy")
+    PARTY_STANDING = "party_standing", _("Ban Thường vụ / Thường trực Tỉnh ủy")
+    PEOPLES_COUNCIL = "peoples_council", _("HĐND tỉnh")
+    PPC = "ppc", _("UBND tỉnh")
+    PPC_CHAIRMAN = "ppc_chairman", _("Chủ tịch UBND tỉnh")
+
+
+class ProductType(models.TextChoices):
+    ADMIN_DOCUMENT = "admin_document", _("Văn bản hành chính")
+    LEGAL_NORMATIVE = "legal_normative", _("Văn bản QPPL")
+    COUNCIL_SUBMISSION = "council_submission", _("Nội dung trình HĐND")
+    REPORT = "report", _("Báo cáo")
+    OTHER = "other", _("Khác")
+
+
+class Quality(models.TextChoices):
+    PASSED = "passed", _("Đạt")
+    FAILED = "failed", _("Không đạt")
+    RETURNED = "returned", _("Trả lại để chỉnh sửa")
+
+
+class ResponsibleResolution(models.TextChoices):
+    FROM_FILE = "file", _("Ghi trong tệp")
+    FIELD_DEPUTY = "field_deputy", _("Cấp phó phụ trách lĩnh vực")
+    HEAD = "head", _("Người đứng đầu")
+    UNRESOLVED = "unresolved", _("Chưa xác định")
+
+
+class Task(models.Model):
+    """An assigned task (nhiệm vụ được giao), DOMAIN §3. Dates follow the directive's stages:
+    receipt (tiếp nhận) → handling (xử lý) → advice/submission (tham mưu) → completion."""
+
+    source = models.CharField(_("nguồn dữ liệu"), max_length=50)
+    external_code = models.CharField(_("mã nhiệm vụ"), max_length=100)
+    content = models.TextField(_("nội dung"))
+    authority = models.CharField(_("cơ quan giao"), max_length=20, choices=AssigningAuthority.choices)
+    document_number = models.CharField(_("số văn bản giao"), max_length=100, blank=True)
+    document_date = models.DateField(_("ngày văn bản giao"), null=True, blank=True)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("đơn vị chủ trì"), on_delete=models.PROTECT, related_name="tasks"
+    )
+    field = models.ForeignKey(
+        "org.Field",
+        verbose_name=_("lĩnh vực"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    product_type = models.CharField(
+        _("loại sản phẩm"), max_length=20, choices=ProductType.choices, default=ProductType.OTHER
+    )
+    responsible = models.ForeignKey(
+        "org.Official",
+        verbose_name=_("người phụ trách"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    responsible_resolution = models.CharField(
+        _("cách xác định người phụ trách"),
+        max_length=15,
+        choices=ResponsibleResolution.choices,
+        default=ResponsibleResolution.UNRESOLVED,
+    )
+    received_on = models.DateField(_("ngày nhận"))
+    handled_on = models.DateField(_("ngày xử lý"), null=True, blank=True)
+    advised_on = models.DateField(_("ngày tham mưu"), null=True, blank=True)
+    due_on = models.DateField(
+        _("hạn hoàn thành"), null=True, blank=True, help_text=_("trống: không thời hạn")
+    )
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    quality = models.CharField(_("chất lượng"), max_length=10, choices=Quality.choices, blank=True)
+    returned_count = models.PositiveSmallIntegerField(_("số lần trả lại"), default=0)
+    proactive = models.BooleanField(_("chủ động tham mưu"), default=False)
+    import_run = models.ForeignKey(
+        "registers.ImportRun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("lần nhập"),
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit_id"
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        ordering = ["-received_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_code"], name="task_source_code_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "received_on", "due_on", "completed_on"], name="task_metrics_idx"),
+            models.Index(fields=["responsible", "received_on"], name="task_responsible_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_code}: {self.content[:80]}"
+
+
+class Dossier(models.Model):
+    """An administrative-procedure dossier (hồ sơ thủ tục hành chính), DOMAIN §4."""
+
+    source = models.CharField(_("nguồn dữ liệu"), max_length=50)
+    external_code = models.CharField(_("mã hồ sơ"), max_length=100)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    field = models.ForeignKey(
+        "org.Field", verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    procedure = models.CharField(_("thủ tục"), max_length=300)
+    handler = models.ForeignKey(
+        "org.Official",
+        verbose_name=_("người xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    responsible_resolution = models.CharField(
+        _("cách xác định người xử lý"),
+        max_length=15,
+        choices=ResponsibleResolution.choices,
+        default=ResponsibleResolution.UNRESOLVED,
+    )
+    received_on = models.DateField(_("ngày tiếp nhận"))
+    due_on = models.DateField(_("hạn xử lý"), null=True, blank=True)
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    returned_on = models.DateField(_("ngày trả kết quả"), null=True, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=100, blank=True)
+    apology_slip = models.BooleanField(_("phiếu xin lỗi"), default=False)
+    import_run = models.ForeignKey(
+        "registers.ImportRun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("lần nhập"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit_id"
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-received_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_code"], name="dossier_source_code_unique"),
+        ]
+        indexes = [
+            # Covering index for the four buckets and lateness (DESIGN budgets).
+            models.Index(
+                fields=["unit", "received_on", "due_on", "completed_on"], name="dossier_metrics_idx"
+            ),
+            models.Index(fields=["field", "received_on"], name="dossier_field_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.external_code
+
+
+class ImportRun(models.Model):
+    """One import of a register file: who, when, which file (SHA-256), counts and errors."""
+
+    class Register(models.TextChoices):
+        TASKS = "tasks", _("Nhiệm vụ")
+        DOSSIERS = "dossiers", _("Hồ sơ")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ")
+        RUNNING = "running", _("Đang xử lý")
+        STORED = "stored", _("Đã lưu")
+        REJECTED = "rejected", _("Bị từ chối")
+        DRY_RUN = "dry_run", _("Chạy thử")
+        FAILED = "failed", _("Lỗi hệ thống")
+
+    register = models.CharField(_("sổ"), max_length=10, choices=Register.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhập"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("đơn vị nhập"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("đơn vị của người nhập khi là tài khoản đơn vị"),
+    )
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("hoàn tất lúc"), null=True, blank=True)
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    file = models.FileField(_("tệp"), upload_to="imports/%Y/%m/", blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    rows_total = models.IntegerField(_("số dòng"), default=0)
+    rows_done = models.IntegerField(_("đã xử lý"), default=0)
+    created_count = models.IntegerField(_("thêm mới"), default=0)
+    updated_count = models.IntegerField(_("cập nhật"), default=0)
+    unchanged_count = models.IntegerField(_("không đổi"), default=0)
+    error_count = models.IntegerField(_("số lỗi"), default=0)
+    errors = models.JSONField(_("lỗi"), default=list, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit_id"
+
+    class Meta:
+        verbose_name = _("lần nhập dữ liệu")
+        verbose_name_plural = _("lần nhập dữ liệu")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_register_display()} {self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
