@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Installs, migrates, loads the demo province when the database is empty, serves on 127.0.0.1:8000.
+# Production settings (DEBUG off: Vietnamese error pages, whitenoise static) with demo accounts, plain HTTP.
 run: export CONGVU_DEMO = 1
-run: export DEBUG ?= 1
 run: $(STAMP)
 	$(BIN)/congvu migrate --no-input
 	$(BIN)/congvu demo --if-empty --scale $(DEMO_SCALE)
