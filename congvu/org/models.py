@@ -19,6 +19,15 @@ class UnitKind(models.TextChoices):
     PROVINCE = "province", _("Tỉnh")
 
 
+class UnitQuerySet(ScopedQuerySet):
+    def valid_on(self, day) -> "UnitQuerySet":
+        """Units that exist on `day` (both validity ends inclusive; an open end is unbounded)."""
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day),
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day),
+        )
+
+
 class Unit(models.Model):
     """An agency or locality (cơ quan, đơn vị), valid from one date to another.
 
@@ -43,9 +52,11 @@ class Unit(models.Model):
     valid_to = models.DateField(
         _("hiệu lực đến"), null=True, blank=True, help_text=_("ngày cuối cùng còn tồn tại")
     )
-    name_folded = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    name_folded = models.CharField(
+        _("tên không dấu"), max_length=255, editable=False, db_index=True, default=""
+    )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = UnitQuerySet.as_manager()
     scope_unit_field = "id"
 
     class Meta:
@@ -113,7 +124,9 @@ class Field(models.Model):
 
     code = models.CharField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("tên lĩnh vực"), max_length=255)
-    name_folded = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    name_folded = models.CharField(
+        _("tên không dấu"), max_length=255, editable=False, db_index=True, default=""
+    )
 
     class Meta:
         verbose_name = _("lĩnh vực")
@@ -130,6 +143,23 @@ class StaffType(models.TextChoices):
     PUBLIC_EMPLOYEE = "public_employee", _("Viên chức")
 
 
+class OfficialQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "OfficialQuerySet":
+        """Province-wide roles see every official; a unit user sees those ever appointed in their unit
+        or in a unit it absorbed. Officials belong to no unit themselves, so the rule goes through
+        their appointments (an EXISTS, so no duplicates)."""
+        from congvu.core.scoping import visible_unit_ids
+
+        ids = visible_unit_ids(user)
+        if ids is None:
+            return self.all()
+        if not ids:
+            return self.none()
+        return self.filter(
+            models.Exists(Appointment.objects.filter(official=models.OuterRef("pk"), unit_id__in=ids))
+        )
+
+
 class Official(models.Model):
     """A cadre, civil servant or public employee (cán bộ, công chức, viên chức)."""
 
@@ -140,7 +170,11 @@ class Official(models.Model):
     )
     email = models.EmailField(_("thư điện tử"), blank=True)
     # Lower case, without diacritics: the same search on SQLite and PostgreSQL.
-    name_folded = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    name_folded = models.CharField(
+        _("tên không dấu"), max_length=200, editable=False, db_index=True, default=""
+    )
+
+    objects = OfficialQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cán bộ")
@@ -173,6 +207,9 @@ class Appointment(models.Model):
     fields = models.ManyToManyField(
         Field, verbose_name=_("lĩnh vực phụ trách"), blank=True, related_name="appointments"
     )
+    decision = models.CharField(
+        _("quyết định"), max_length=200, blank=True, help_text=_("số, ký hiệu quyết định bổ nhiệm, phân công")
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "unit_id"
@@ -181,7 +218,10 @@ class Appointment(models.Model):
         verbose_name = _("bổ nhiệm")
         verbose_name_plural = _("bổ nhiệm")
         ordering = ["unit", "role", "start"]
-        indexes = [models.Index(fields=["unit", "role", "start"], name="appointment_lookup_idx")]
+        indexes = [
+            models.Index(fields=["unit", "role", "start"], name="appointment_lookup_idx"),
+            models.Index(fields=["official", "start"], name="appointment_official_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="appointment_valid_range",

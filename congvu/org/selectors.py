@@ -1,11 +1,15 @@
 """Scoped reads of the organisation."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
-from congvu.org.models import Appointment, AppointmentRole, Official, UnitLineage
+from congvu.core.text import fold
+from congvu.org.models import Appointment, AppointmentRole, Field, Official, Unit, UnitLineage
 
 
 def _walk(start: Iterable[int], forward: bool) -> set[int]:
@@ -26,6 +30,7 @@ def unit_predecessor_ids(unit_id: int) -> set[int]:
 
 
 def unit_successor_ids(unit_id: int) -> set[int]:
+    """All units this one was merged, split or renamed into, at any depth."""
     return _walk([unit_id], forward=True) - {unit_id}
 
 
@@ -84,3 +89,147 @@ def official_in_charge(unit_id: int, field_id: int | None, day: date) -> tuple[O
     if head:
         return head, "head"
     return None, "unresolved"
+
+
+# --- Units: lists, the tree as of a date, lineage ----------------------------------------
+
+
+def unit_list(*, fetched_by, query: str = "", kind: str = "", day: date | None = None) -> QuerySet:
+    """Units the user may see; `query` matches code or name, with or without diacritics."""
+    qs = Unit.objects.visible_to(fetched_by).select_related("parent")
+    if day is not None:
+        qs = qs.valid_on(day)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if query:
+        qs = qs.filter(Q(name_folded__contains=fold(query)) | Q(code__iexact=query.strip()))
+    return qs
+
+
+@dataclass
+class TreeNode:
+    unit: Unit
+    children: list[TreeNode] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return 1 + sum(child.size for child in self.children)
+
+
+def unit_tree_on(*, fetched_by, day: date) -> list[TreeNode]:
+    """The organisation as it stood on `day`: the units valid that day, nested under their parents.
+
+    A unit whose parent is not valid that day, or not visible to the user, becomes a root."""
+    units = list(unit_list(fetched_by=fetched_by, day=day).order_by("kind", "name", "code"))
+    nodes = {u.pk: TreeNode(u) for u in units}
+    roots = []
+    for unit in units:
+        parent = nodes.get(unit.parent_id)
+        (parent.children if parent else roots).append(nodes[unit.pk])
+    kind_order = {
+        k: i for i, k in enumerate(["province", "ppc", "ppc_office", "department", "board", "district"])
+    }
+
+    def order(node: TreeNode):
+        return (kind_order.get(node.unit.kind, 99), node.unit.name_folded, node.unit.code)
+
+    def sort(level: list[TreeNode]) -> None:
+        level.sort(key=order)
+        for node in level:
+            sort(node.children)
+
+    sort(roots)
+    return roots
+
+
+def unit_lineage_links(*, fetched_by, unit: Unit) -> tuple[QuerySet, QuerySet]:
+    """(links into the unit from its direct predecessors, links out of it to its direct successors),
+    limited to units the user may see."""
+    visible = Unit.objects.visible_to(fetched_by)
+    incoming = (
+        UnitLineage.objects.filter(successor=unit, predecessor__in=visible)
+        .select_related("predecessor__parent__parent")
+        .order_by("-date", "predecessor__name")
+    )
+    outgoing = (
+        UnitLineage.objects.filter(predecessor=unit, successor__in=visible)
+        .select_related("successor")
+        .order_by("date", "successor__name")
+    )
+    return incoming, outgoing
+
+
+def unit_ancestry(*, fetched_by, unit: Unit) -> tuple[QuerySet, QuerySet]:
+    """(every predecessor at any depth, every successor at any depth) the user may see."""
+    visible = Unit.objects.visible_to(fetched_by).select_related("parent")
+    return (
+        visible.filter(pk__in=unit_predecessor_ids(unit.pk)).order_by("-valid_to", "name"),
+        visible.filter(pk__in=unit_successor_ids(unit.pk)).order_by("valid_from", "name"),
+    )
+
+
+# --- Officials and fields ----------------------------------------------------------------
+
+
+def official_list(*, fetched_by, query: str = "", day: date | None = None) -> QuerySet:
+    """Officials the user may see, with their current post (the latest appointment in force on `day`)
+    annotated by the database: `post_title`, `post_unit_name`, `post_unit_code`."""
+    qs = Official.objects.visible_to(fetched_by)
+    if query:
+        folded = fold(query)
+        qs = qs.filter(Q(name_folded__contains=folded) | Q(code__iexact=query.strip()))
+    if day is not None:
+        current = (
+            Appointment.objects.filter(official=OuterRef("pk"), start__lte=day)
+            .filter(Q(end__isnull=True) | Q(end__gte=day))
+            .order_by("role", "-start")
+        )
+        qs = qs.annotate(
+            post_title=Subquery(current.values("title")[:1]),
+            post_unit_name=Subquery(current.values("unit__name")[:1]),
+            post_unit_code=Subquery(current.values("unit__code")[:1]),
+        )
+    return qs
+
+
+def official_appointments(*, fetched_by, official: Official) -> QuerySet:
+    """An official's appointments across units, the most recent first (within what the user sees)."""
+    return (
+        Appointment.objects.visible_to(fetched_by)
+        .filter(official=official)
+        .select_related("unit")
+        .prefetch_related("fields")
+        .order_by("-start", "-pk")
+    )
+
+
+def unit_appointments(*, fetched_by, unit: Unit) -> QuerySet:
+    """Every appointment at the unit, the most recent first."""
+    return (
+        Appointment.objects.visible_to(fetched_by)
+        .filter(unit=unit)
+        .select_related("official")
+        .prefetch_related("fields")
+        .order_by("-start", "role", "-pk")
+    )
+
+
+def field_list(*, fetched_by, query: str = "", day: date | None = None) -> QuerySet:
+    """The field catalogue (not unit-owned: every signed-in user reads it), with the number of
+    deputies the user may see holding each field on `day` (`deputies`)."""
+    qs = Field.objects.all()
+    if query:
+        qs = qs.filter(Q(name_folded__contains=fold(query)) | Q(code__icontains=query.strip()))
+    if day is not None:
+        in_force = Q(appointments__start__lte=day) & (
+            Q(appointments__end__isnull=True) | Q(appointments__end__gte=day)
+        )
+        visible = Appointment.objects.visible_to(fetched_by).filter(pk=OuterRef("appointments__pk"))
+        qs = qs.annotate(
+            deputies=Count(
+                "appointments",
+                filter=in_force & Q(appointments__role=AppointmentRole.DEPUTY) & Exists(visible),
+                distinct=True,
+            )
+        )
+    return qs
