@@ -1,0 +1,1171 @@
+"""Pages of the inspection workflow. Each view fetches through the scope (404 for another unit's
+object), calls one service, then redirects back to the tab it came from with a message."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Callable
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from congvu.accounts.permissions import role_required
+from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
+from congvu.inspections import policy, selectors, services
+from congvu.inspections.forms import (
+    DocumentRequestForm,
+    EvidenceForm,
+    FindingForm,
+    InspectionCreateForm,
+    InspectionEditForm,
+    PlanForm,
+    PlanItemForm,
+    RecommendationForm,
+    ResponseForm,
+    TeamMemberForm,
+    current_units,
+)
+from congvu.inspections.models import (
+    ChecklistItem,
+    Finding,
+    FindingStatus,
+    InspectionKind,
+    ItemResult,
+    PlanStatus,
+    RecommendationStatus,
+    ResponseStatus,
+    ReviewStatus,
+)
+from congvu.inspections.prefill import FIGURE_LABELS, RATE_FIGURES
+from congvu.inspections.workflow import (
+    STATUSES,
+    WORKING_STATUSES,
+    status_label,
+    transitions_from,
+)
+
+TABS = [
+    ("overview", gettext_lazy("Tổng quan, lịch sử")),
+    ("team", gettext_lazy("Đoàn kiểm tra")),
+    ("checklist", gettext_lazy("Phiếu kiểm tra")),
+    ("documents", gettext_lazy("Yêu cầu tài liệu")),
+    ("findings", gettext_lazy("Phát hiện, kiến nghị")),
+    ("remediation", gettext_lazy("Khắc phục")),
+]
+TAB_KEYS = {key for key, _label in TABS}
+STAFF_ROLES = ("inspector", "lead")
+
+
+def _detail_url(inspection_or_pk, tab: str = "overview") -> str:
+    pk = getattr(inspection_or_pk, "pk", inspection_or_pk)
+    return f"{reverse('inspections:detail', args=[pk])}?tab={tab}"
+
+
+def _run(request, call: Callable, success: str) -> bool:
+    """Call a service; a refusal becomes an error message (the page says where and why)."""
+    try:
+        call()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+def record_url(register: str, pk: int) -> str | None:
+    """The register's detail page of a task or dossier, if that page exists yet."""
+    name = "registers:task" if register == "tasks" else "registers:dossier"
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return None
+
+
+# --- Inspection list ----------------------------------------------------------------------
+
+_SORTS = {
+    "title": "title",
+    "unit": "unit__name",
+    "status": "status",
+    "period_to": "period_to",
+    "decision_date": "decision_date",
+    "kind": "kind",
+}
+
+
+@login_required
+def inspection_list(request):
+    try:
+        year = int(request.GET.get("year") or 0) or None
+        unit_id = int(request.GET.get("unit") or 0) or None
+    except ValueError:
+        year = unit_id = None
+    qs = selectors.inspection_list(
+        fetched_by=request.user,
+        query=request.GET.get("q", "").strip(),
+        status=request.GET.get("status", ""),
+        kind=request.GET.get("kind", ""),
+        unit_id=unit_id,
+        year=year,
+        mine=request.GET.get("mine") == "1",
+    )
+    qs, sort = sort_queryset(request, qs, _SORTS, "-period_to")
+    if wants_xlsx(request):
+        rows = (
+            (
+                i.pk,
+                i.title,
+                i.unit.name,
+                i.get_kind_display(),
+                i.decision_number,
+                i.decision_date,
+                i.period_from,
+                i.period_to,
+                status_label(i.status),
+                i.open_recommendations,
+            )
+            for i in qs
+        )
+        headers = [
+            "#",
+            _("Cuộc kiểm tra"),
+            _("Đơn vị"),
+            _("Hình thức"),
+            _("Số quyết định"),
+            _("Ngày quyết định"),
+            _("Thời kỳ từ"),
+            _("Thời kỳ đến"),
+            _("Trạng thái"),
+            _("Kiến nghị đang thực hiện"),
+        ]
+        return xlsx_response("cuoc-kiem-tra.xlsx", headers, rows, sheet=_("Cuộc kiểm tra"))
+    today = timezone.localdate()
+    overdue = selectors.overdue_recommendations(request.user, today)
+    return render(
+        request,
+        "inspections/list.html",
+        {
+            "page": paginate(request, qs),
+            "sort": sort,
+            "statuses": list(STATUSES.items()),
+            "kinds": InspectionKind.choices,
+            "units": current_units() if request.user.is_province_wide else [],
+            "overdue": overdue[:10],
+            "overdue_count": overdue.count(),
+            "today": today,
+            "can_create": request.user.has_role(*STAFF_ROLES),
+        },
+    )
+
+
+@role_required(*STAFF_ROLES)
+def inspection_create(request):
+    initial = {"kind": request.GET.get("kind", InspectionKind.SCHEDULED)}
+    if request.GET.get("plan_item"):
+        initial["plan_item"] = request.GET["plan_item"]
+    form = InspectionCreateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            inspection = services.inspection_create(
+                actor=request.user,
+                kind=data["kind"],
+                plan_item=data["plan_item"],
+                unit=data["unit"],
+                title=data["title"],
+                content=data["content"],
+                period_from=data["period_from"],
+                period_to=data["period_to"],
+                decision_number=data["decision_number"],
+                decision_date=data["decision_date"],
+                self_report_due=data["self_report_due"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã tạo cuộc kiểm tra (dự thảo)."))
+            return redirect(_detail_url(inspection, "team"))
+    return render(request, "inspections/create.html", {"form": form})
+
+
+# --- Inspection page ----------------------------------------------------------------------
+
+
+def _figures_view(item: ChecklistItem, inspection_pk: int) -> list[dict]:
+    """The frozen snapshot of an item laid out for the template, with links to the records."""
+    snapshot = item.snapshot or {}
+    groups = []
+    for group in snapshot.get("groups", []):
+        figures = []
+        for name, value in group.get("figures", {}).items():
+            ids = group.get("ids", {}).get(name)
+            if ids is None and name == "proactive_count":
+                ids = group.get("ids", {}).get("proactive_count")
+            url = None
+            if ids is not None and ids:
+                url = reverse("inspections:item_records", args=[item.pk, group["key"], name])
+            figures.append(
+                {
+                    "name": name,
+                    "label": FIGURE_LABELS.get(name, name),
+                    "value": value,
+                    "is_rate": name in RATE_FIGURES,
+                    "url": url,
+                }
+            )
+        groups.append({"label": group.get("label", ""), "figures": figures})
+    return groups
+
+
+def _tab_context(request, inspection, tab: str) -> dict:
+    user = request.user
+    ctx: dict = {}
+    if tab == "overview":
+        ctx["history"] = selectors.inspection_history(fetched_by=user, inspection=inspection)
+        ctx["files"] = selectors.evidence_for(fetched_by=user, inspection=inspection).filter(
+            checklist_item=None,
+            document_request=None,
+            finding=None,
+            explanation=None,
+            remediation_report=None,
+        )
+        moves = []
+        for name, t in transitions_from(inspection.status, inspection.kind):
+            problems = services.transition_problems(actor=user, inspection=inspection, transition=t)
+            if policy.can(user, inspection, t["by"]) and not user.is_read_only:
+                moves.append({"name": name, "to": t["to"], "label": t["label"], "problems": problems})
+            else:
+                moves.append(
+                    {"name": name, "to": t["to"], "label": t["label"], "problems": problems, "hidden": True}
+                )
+        ctx["moves"] = moves
+        if policy.is_team(user, inspection) and inspection.status != "closed":
+            ctx["edit_form"] = InspectionEditForm(
+                initial={f: getattr(inspection, f) for f in services.INSPECTION_EDITABLE}
+                | {"version": inspection.version}
+            )
+            ctx["evidence_form"] = EvidenceForm()
+    elif tab == "team":
+        ctx["team"] = selectors.team_for(fetched_by=user, inspection=inspection)
+        if policy.is_lead(user) and inspection.status != "closed":
+            ctx["team_form"] = TeamMemberForm(inspection=inspection)
+    elif tab == "checklist":
+        sheets = list(selectors.checklists_for(fetched_by=user, inspection=inspection))
+        for sheet in sheets:
+            sheet.rows = [
+                {"item": item, "figures": _figures_view(item, inspection.pk) if item.snapshot else None}
+                for item in sheet.items.all()
+            ]
+        ctx["sheets"] = sheets
+        ctx["checklist_hidden"] = user.is_unit_role and not policy.unit_sees_checklist(inspection)
+        ctx["results"] = ItemResult.choices
+        ctx["can_edit_checklist"] = (
+            policy.is_team(user, inspection)
+            and inspection.status in WORKING_STATUSES
+            and not user.is_read_only
+        )
+        ctx["evidence_form"] = EvidenceForm()
+    elif tab == "documents":
+        requests = list(selectors.document_requests_for(fetched_by=user, inspection=inspection))
+        files = selectors.evidence_for(fetched_by=user, inspection=inspection).exclude(document_request=None)
+        by_request: dict[int, list] = {}
+        for f in files:
+            by_request.setdefault(f.document_request_id, []).append(f)
+        for r in requests:
+            r.files = by_request.get(r.pk, [])
+            r.form = ResponseForm(initial={"response_text": r.response_text, "version": r.version})
+        ctx["requests"] = requests
+        ctx["request_form"] = DocumentRequestForm() if policy.is_team(user, inspection) else None
+        ctx["evidence_form"] = EvidenceForm()
+    elif tab == "findings":
+        findings = list(selectors.findings_for(fetched_by=user, inspection=inspection))
+        files = list(selectors.evidence_for(fetched_by=user, inspection=inspection))
+        for f in findings:
+            f.files = [e for e in files if e.finding_id == f.pk]
+            explanation = getattr(f, "explanation", None)
+            f.expl = explanation
+            if explanation is not None:
+                f.expl_files = [e for e in files if e.explanation_id == explanation.pk]
+                f.expl_form = ResponseForm(
+                    initial={"response_text": explanation.response_text, "version": explanation.version}
+                )
+        ctx["findings"] = findings
+        ctx["recommendations"] = selectors.recommendations_for(fetched_by=user, inspection=inspection)
+        if policy.is_team(user, inspection) and not user.is_read_only:
+            if inspection.status in WORKING_STATUSES:
+                ctx["finding_form"] = FindingForm(inspection=inspection)
+            if inspection.status in services.RECOMMENDATION_STATUSES:
+                ctx["recommendation_form"] = RecommendationForm(inspection=inspection)
+        ctx["evidence_form"] = EvidenceForm()
+    elif tab == "remediation":
+        recs = list(selectors.recommendations_for(fetched_by=user, inspection=inspection))
+        files = list(
+            selectors.evidence_for(fetched_by=user, inspection=inspection).exclude(remediation_report=None)
+        )
+        today = timezone.localdate()
+        for rec in recs:
+            rec.report_list = list(rec.reports.all())
+            for report in rec.report_list:
+                report.files = [e for e in files if e.remediation_report_id == report.pk]
+                report.form = ResponseForm(
+                    initial={"response_text": report.response_text, "version": report.version}
+                )
+            rec.is_overdue = rec.status == RecommendationStatus.OPEN and rec.deadline and rec.deadline < today
+            rec.can_report = (
+                policy.is_unit(user, inspection)
+                and rec.status == RecommendationStatus.OPEN
+                and inspection.status in ("concluded", "remediation")
+                and not any(r.review_status == ReviewStatus.PENDING for r in rec.report_list)
+            )
+        ctx["recs"] = recs
+        ctx["evidence_form"] = EvidenceForm()
+    return ctx
+
+
+@login_required
+def inspection_detail(request, pk):
+    inspection = selectors.inspection_get(fetched_by=request.user, pk=pk)
+    tab = request.GET.get("tab", "overview")
+    if tab not in TAB_KEYS:
+        tab = "overview"
+    if tab == "overview" and wants_xlsx(request):
+        rows = (
+            (c.at, c.actor_label, status_label(c.from_status), status_label(c.to_status), c.note)
+            for c in selectors.inspection_history(fetched_by=request.user, inspection=inspection)
+        )
+        headers = [
+            _("Thời điểm"),
+            _("Người thực hiện"),
+            _("Từ trạng thái"),
+            _("Sang trạng thái"),
+            _("Ghi chú"),
+        ]
+        return xlsx_response(f"lich-su-kiem-tra-{inspection.pk}.xlsx", headers, rows, sheet=_("Lịch sử"))
+    if tab == "findings" and wants_xlsx(request):
+        return _findings_xlsx(request, inspection)
+    user = request.user
+    context = {
+        "inspection": inspection,
+        "tab": tab,
+        "tabs": TABS,
+        "status_label": status_label(inspection.status),
+        "is_team": policy.is_team(user, inspection) and not user.is_read_only,
+        "is_lead": policy.is_lead(user),
+        "is_unit": policy.is_unit(user, inspection),
+        "is_unit_head": policy.is_unit_head(user, inspection),
+        "statuses": [(k, v) for k, v in STATUSES.items()],
+        "ResponseStatus": ResponseStatus,
+        "FindingStatus": FindingStatus,
+        "ReviewStatus": ReviewStatus,
+        **_tab_context(request, inspection, tab),
+    }
+    return render(request, "inspections/detail.html", context)
+
+
+def _findings_xlsx(request, inspection):
+    findings = selectors.findings_for(fetched_by=request.user, inspection=inspection)
+    recs = selectors.recommendations_for(fetched_by=request.user, inspection=inspection)
+    rows = [
+        (
+            _("Phát hiện"),
+            f.pk,
+            f.get_category_display(),
+            f.get_severity_display(),
+            f.description,
+            str(f.responsible or ""),
+            f.get_status_display(),
+            None,
+        )
+        for f in findings
+    ] + [
+        (
+            _("Kiến nghị"),
+            r.pk,
+            r.get_kind_display(),
+            r.addressee,
+            r.content,
+            str(r.official or ""),
+            r.get_status_display(),
+            r.deadline,
+        )
+        for r in recs
+    ]
+    headers = [_("Loại"), "#", _("Phân loại / hình thức"), _("Mức độ / đối tượng"), _("Nội dung")]
+    headers += [_("Người chịu trách nhiệm / cán bộ"), _("Trạng thái"), _("Hạn")]
+    return xlsx_response(f"phat-hien-kien-nghi-{inspection.pk}.xlsx", headers, rows, sheet=_("Phát hiện"))
+
+
+@require_POST
+@login_required
+def inspection_edit(request, pk):
+    inspection = selectors.inspection_get(fetched_by=request.user, pk=pk)
+    form = InspectionEditForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(_detail_url(inspection))
+    data = dict(form.cleaned_data)
+    version = data.pop("version")
+    _run(
+        request,
+        lambda: services.inspection_update(
+            actor=request.user, inspection=inspection, expected_version=version, **data
+        ),
+        _("Đã lưu thông tin cuộc kiểm tra."),
+    )
+    return redirect(_detail_url(inspection))
+
+
+@require_POST
+@login_required
+def inspection_transition(request, pk):
+    inspection = selectors.inspection_get(fetched_by=request.user, pk=pk)
+    to_status = request.POST.get("to_status", "")
+    _run(
+        request,
+        lambda: services.inspection_transition(
+            actor=request.user, inspection=inspection, to_status=to_status, note=request.POST.get("note", "")
+        ),
+        _("Đã chuyển sang “%(s)s”.") % {"s": status_label(to_status)},
+    )
+    return redirect(_detail_url(inspection))
+
+
+# --- Team ---------------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def team_add(request, pk):
+    inspection = selectors.inspection_get(fetched_by=request.user, pk=pk)
+    policy.require(request.user, inspection, "lead")
+    form = TeamMemberForm(request.POST, inspection=inspection)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.team_member_add(actor=request.user, inspection=inspection, **form.cleaned_data),
+            _("Đã thêm thành viên đoàn."),
+        )
+    else:
+        _form_errors(request, form)
+    return redirect(_detail_url(inspection, "team"))
+
+
+@require_POST
+@login_required
+def team_remove(request, pk, member_pk):
+    inspection = selectors.inspection_get(fetched_by=request.user, pk=pk)
+    member = inspection.team.filter(pk=member_pk).first()
+    if member is None:
+        raise Http404
+    _run(
+        request,
+        lambda: services.team_member_remove(actor=request.user, member=member),
+        _("Đã bớt thành viên đoàn."),
+    )
+    return redirect(_detail_url(inspection, "team"))
+
+
+# --- Checklists ---------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def checklists_create(request, pk):
+    inspection = selectors.inspection_get(fetched_by=request.user, pk=pk)
+    _run(
+        request,
+        lambda: services.checklist_instantiate(actor=request.user, inspection=inspection),
+        _("Đã lập phiếu kiểm tra; số liệu của người đứng đầu, cấp phó đã được chốt."),
+    )
+    return redirect(_detail_url(inspection, "checklist"))
+
+
+@require_POST
+@login_required
+def snapshot_refresh(request, pk):
+    inspection = selectors.inspection_get(fetched_by=request.user, pk=pk)
+    _run(
+        request,
+        lambda: services.checklist_snapshot_refresh(actor=request.user, inspection=inspection),
+        _("Đã chốt lại số liệu theo dữ liệu hiện tại."),
+    )
+    return redirect(_detail_url(inspection, "checklist"))
+
+
+@require_POST
+@login_required
+def checklist_save(request, pk, checklist_pk):
+    inspection = selectors.inspection_get(fetched_by=request.user, pk=pk)
+    sheet = (
+        selectors.checklists_for(fetched_by=request.user, inspection=inspection)
+        .filter(pk=checklist_pk)
+        .first()
+    )
+    if sheet is None:
+        raise Http404
+    entries = []
+    for item in sheet.items.all():
+        if f"version-{item.pk}" not in request.POST:
+            continue
+        entries.append(
+            (
+                item.pk,
+                request.POST.get(f"version-{item.pk}"),
+                request.POST.get(f"result-{item.pk}", ""),
+                request.POST.get(f"notes-{item.pk}", ""),
+            )
+        )
+    _run(
+        request,
+        lambda: services.checklist_save(actor=request.user, checklist=sheet, entries=entries),
+        _("Đã lưu phiếu “%(title)s”.") % {"title": sheet.title},
+    )
+    return redirect(f"{_detail_url(inspection, 'checklist')}#sheet-{sheet.pk}")
+
+
+@login_required
+def item_records(request, item_pk, group, figure):
+    """The records behind one frozen figure: the ids stored in the snapshot, read now (so the list
+    is the same one the team saw), each linking to its register page."""
+    item = ChecklistItem.objects.filter(pk=item_pk).select_related("checklist__inspection").first()
+    if item is None:
+        raise Http404
+    inspection = selectors.inspection_get(fetched_by=request.user, pk=item.checklist.inspection_id)
+    if not selectors.checklists_for(fetched_by=request.user, inspection=inspection).filter(
+        pk=item.checklist_id
+    ):
+        raise Http404
+    snap = item.snapshot or {}
+    grp = next((g for g in snap.get("groups", []) if g.get("key") == group), None)
+    if grp is None or figure not in grp.get("ids", {}):
+        raise Http404
+    ids = grp["ids"][figure]
+    register = grp.get("register", "tasks")
+    from congvu.registers.models import Dossier, Task
+
+    model = Task if register == "tasks" else Dossier
+    if wants_xlsx(request):
+        return _records_xlsx(request, model, register, ids, item, figure)
+    page = paginate(request, ids)
+    records = {r.pk: r for r in model.objects.visible_to(request.user).filter(pk__in=list(page.object_list))}
+    rows = [
+        {"pk": pk, "record": records.get(pk), "url": record_url(register, pk) if pk in records else None}
+        for pk in page.object_list
+    ]
+    return render(
+        request,
+        "inspections/item_records.html",
+        {
+            "inspection": inspection,
+            "item": item,
+            "group": grp,
+            "figure_label": FIGURE_LABELS.get(figure, figure),
+            "register": register,
+            "page": page,
+            "rows": rows,
+            "as_of": snap.get("as_of"),
+        },
+    )
+
+
+def _records_xlsx(request, model, register, ids, item, figure):
+    def rows():
+        for start in range(0, len(ids), 1000):
+            chunk = (
+                model.objects.visible_to(request.user).filter(pk__in=ids[start : start + 1000]).order_by("pk")
+            )
+            for r in chunk:
+                if register == "tasks":
+                    yield (
+                        r.pk,
+                        r.external_code,
+                        r.content,
+                        r.get_authority_display(),
+                        r.received_on,
+                        r.due_on,
+                        r.completed_on,
+                        r.get_quality_display(),
+                    )
+                else:
+                    yield (
+                        r.pk,
+                        r.external_code,
+                        r.procedure,
+                        r.field_id,
+                        r.received_on,
+                        r.due_on,
+                        r.completed_on,
+                        r.status,
+                    )
+
+    if register == "tasks":
+        headers = [
+            "#",
+            _("Mã"),
+            _("Nội dung"),
+            _("Cơ quan giao"),
+            _("Ngày nhận"),
+            _("Hạn"),
+            _("Hoàn thành"),
+            _("Chất lượng"),
+        ]
+    else:
+        headers = [
+            "#",
+            _("Mã hồ sơ"),
+            _("Thủ tục"),
+            _("Lĩnh vực"),
+            _("Ngày tiếp nhận"),
+            _("Hạn"),
+            _("Hoàn thành"),
+            _("Trạng thái"),
+        ]
+    return xlsx_response(f"so-lieu-chot-{item.pk}-{figure}.xlsx", headers, rows(), sheet=_("Hồ sơ, nhiệm vụ"))
+
+
+# --- Evidence -----------------------------------------------------------------------------
+
+
+def _evidence_target(request, inspection, target: str) -> tuple[dict, str]:
+    """Resolve "item:12" / "request:3" / … to the service's keyword and the tab to go back to;
+    every part is fetched through the inspection (never by a bare pk)."""
+    if not target:
+        return {}, "overview"
+    kind, _sep, raw = target.partition(":")
+    try:
+        pk = int(raw)
+    except ValueError:
+        raise Http404 from None
+    user = request.user
+    if kind == "item":
+        sheets = selectors.checklists_for(fetched_by=user, inspection=inspection)
+        obj = ChecklistItem.objects.filter(checklist__in=sheets, pk=pk).first()
+        key, tab = "checklist_item", "checklist"
+    elif kind == "request":
+        obj = inspection.document_requests.filter(pk=pk).first()
+        key, tab = "document_request", "documents"
+    elif kind == "finding":
+        obj = selectors.findings_for(fetched_by=user, inspection=inspection).filter(pk=pk).first()
+        key, tab = "finding", "findings"
+    elif kind == "explanation":
+        from congvu.inspections.models import FindingExplanation
+
+        obj = FindingExplanation.objects.filter(finding__inspection=inspection, pk=pk).first()
+        key, tab = "explanation", "findings"
+    elif kind == "report":
+        from congvu.inspections.models import RemediationReport
+
+        obj = RemediationReport.objects.filter(recommendation__inspection=inspection, pk=pk).first()
+        key, tab = "remediation_report", "remediation"
+    else:
+        raise Http404
+    if obj is None:
+        raise Http404
+    return {key: obj}, tab
+
+
+@require_POST
+@login_required
+def evidence_upload(request, pk):
+    inspection = selectors.inspection_get(fetched_by=request.user, pk=pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    target, tab = _evidence_target(request, inspection, request.POST.get("target", ""))
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.evidence_upload(
+                actor=request.user,
+                inspection=inspection,
+                uploaded_file=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                description=form.cleaned_data["description"],
+                **target,
+            ),
+            _("Đã tải lên tệp “%(name)s”.") % {"name": form.cleaned_data["file"].name},
+        )
+    else:
+        _form_errors(request, form)
+    return redirect(_detail_url(inspection, tab))
+
+
+@login_required
+def evidence_download(request, evidence_pk):
+    evidence = selectors.evidence_get(fetched_by=request.user, pk=evidence_pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = (
+        evidence.content_type or mimetypes.guess_type(evidence.original_name)[0] or "application/octet-stream"
+    )
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(evidence.original_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@login_required
+def evidence_delete(request, evidence_pk):
+    evidence = selectors.evidence_get(fetched_by=request.user, pk=evidence_pk)
+    tab = "overview"
+    if evidence.checklist_item_id:
+        tab = "checklist"
+    elif evidence.document_request_id:
+        tab = "documents"
+    elif evidence.finding_id or evidence.explanation_id:
+        tab = "findings"
+    elif evidence.remediation_report_id:
+        tab = "remediation"
+    _run(
+        request,
+        lambda: services.evidence_delete(actor=request.user, evidence=evidence),
+        _("Đã xóa tệp “%(name)s”.") % {"name": evidence.original_name},
+    )
+    return redirect(_detail_url(evidence.inspection_id, tab))
+
+
+# --- Document requests and the unit's answers ---------------------------------------------
+
+
+@require_POST
+@login_required
+def request_add(request, pk):
+    inspection = selectors.inspection_get(fetched_by=request.user, pk=pk)
+    form = DocumentRequestForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.document_request_create(
+                actor=request.user, inspection=inspection, **form.cleaned_data
+            ),
+            _("Đã gửi yêu cầu tài liệu."),
+        )
+    else:
+        _form_errors(request, form)
+    return redirect(_detail_url(inspection, "documents"))
+
+
+_RESPONSE_TAB = {"request": "documents", "explanation": "findings", "report": "remediation"}
+
+
+def _response_inspection_pk(kind, response) -> int:
+    if kind == "request":
+        return response.inspection_id
+    if kind == "explanation":
+        return response.finding.inspection_id
+    return response.recommendation.inspection_id
+
+
+@require_POST
+@login_required
+def response_action(request, kind, response_pk, action):
+    """The unit's answer: save (focal point or head), submit, approve or return (head)."""
+    response = selectors.response_get(fetched_by=request.user, kind=kind, pk=response_pk)
+    back = _detail_url(_response_inspection_pk(kind, response), _RESPONSE_TAB[kind])
+    user = request.user
+    if action == "save":
+        form = ResponseForm(request.POST)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return redirect(back)
+        _run(
+            request,
+            lambda: services.unit_response_save(
+                actor=user,
+                response=response,
+                expected_version=form.cleaned_data["version"],
+                response_text=form.cleaned_data["response_text"],
+            ),
+            _("Đã lưu nội dung trả lời."),
+        )
+    elif action == "submit":
+        _run(
+            request,
+            lambda: services.unit_response_submit(actor=user, response=response),
+            _("Đã trình thủ trưởng đơn vị duyệt."),
+        )
+    elif action == "approve":
+        _run(
+            request,
+            lambda: services.unit_response_approve(actor=user, response=response),
+            _("Đã duyệt và gửi Đoàn kiểm tra."),
+        )
+    elif action == "return":
+        _run(
+            request,
+            lambda: services.unit_response_return(
+                actor=user, response=response, note=request.POST.get("note", "")
+            ),
+            _("Đã trả lại cho cán bộ đầu mối."),
+        )
+    else:
+        raise Http404
+    return redirect(back)
+
+
+# --- Findings and recommendations ---------------------------------------------------------
+
+
+@require_POST
+@login_required
+def finding_add(request, pk):
+    inspection = selectors.inspection_get(fetched_by=request.user, pk=pk)
+    form = FindingForm(request.POST, inspection=inspection)
+    if form.is_valid():
+        data = form.cleaned_data
+        _run(
+            request,
+            lambda: services.finding_record(
+                actor=request.user,
+                inspection=inspection,
+                description=data["description"],
+                category=data["category"],
+                severity=data["severity"],
+                responsible=data["responsible"],
+                checklist_items=data["checklist_items"],
+                source=_("Đoàn kiểm tra"),
+            ),
+            _("Đã ghi phát hiện (dự thảo)."),
+        )
+    else:
+        _form_errors(request, form)
+    return redirect(_detail_url(inspection, "findings"))
+
+
+@login_required
+def finding_edit(request, finding_pk):
+    finding: Finding = selectors.finding_get(fetched_by=request.user, pk=finding_pk)
+    inspection = selectors.inspection_get(fetched_by=request.user, pk=finding.inspection_id)
+    if not policy.is_team(request.user, inspection) or request.user.is_read_only:
+        raise PermissionDenied(_("Chỉ thành viên đoàn kiểm tra được sửa phát hiện."))
+    initial = {
+        "description": finding.description,
+        "category": finding.category,
+        "severity": finding.severity,
+        "responsible": finding.responsible_id,
+        "checklist_items": list(finding.checklist_items.values_list("pk", flat=True)),
+        "version": finding.version,
+    }
+    form = FindingForm(request.POST or None, initial=initial, inspection=inspection)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.finding_update(
+                actor=request.user,
+                finding=finding,
+                expected_version=data["version"],
+                description=data["description"],
+                category=data["category"],
+                severity=data["severity"],
+                responsible=data["responsible"],
+                checklist_items=data["checklist_items"],
+            )
+        except ValidationError as exc:
+            finding.refresh_from_db()
+            if exc.code == "stale":
+                # Keep what the user typed, now based on the current version: saving again is a
+                # conscious overwrite after reading what changed.
+                data = request.POST.copy()
+                data["version"] = finding.version
+                form = FindingForm(data, inspection=inspection)
+                form.is_valid()
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã lưu phát hiện."))
+            return redirect(_detail_url(inspection, "findings"))
+    return render(
+        request,
+        "inspections/finding_edit.html",
+        {"form": form, "finding": finding, "inspection": inspection},
+    )
+
+
+@require_POST
+@login_required
+def finding_action(request, finding_pk, action):
+    finding = selectors.finding_get(fetched_by=request.user, pk=finding_pk)
+    note = request.POST.get("note", "")
+    calls = {
+        "send": (
+            lambda: services.finding_send(actor=request.user, finding=finding),
+            _("Đã gửi đơn vị giải trình."),
+        ),
+        "confirm": (
+            lambda: services.finding_confirm(actor=request.user, finding=finding, note=note),
+            _("Đã xác nhận phát hiện."),
+        ),
+        "withdraw": (
+            lambda: services.finding_withdraw(actor=request.user, finding=finding, note=note),
+            _("Đã rút phát hiện."),
+        ),
+    }
+    if action not in calls:
+        raise Http404
+    call, success = calls[action]
+    _run(request, call, success)
+    return redirect(_detail_url(finding.inspection_id, "findings"))
+
+
+@require_POST
+@login_required
+def recommendation_add(request, pk):
+    inspection = selectors.inspection_get(fetched_by=request.user, pk=pk)
+    form = RecommendationForm(request.POST, inspection=inspection)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.recommendation_create(
+                actor=request.user, inspection=inspection, **form.cleaned_data
+            ),
+            _("Đã lập kiến nghị."),
+        )
+    else:
+        _form_errors(request, form)
+    return redirect(_detail_url(inspection, "findings"))
+
+
+@require_POST
+@login_required
+def remediation_add(request, rec_pk):
+    recommendation = selectors.recommendation_get(fetched_by=request.user, pk=rec_pk)
+    _run(
+        request,
+        lambda: services.remediation_report_create(
+            actor=request.user,
+            recommendation=recommendation,
+            response_text=request.POST.get("response_text", ""),
+        ),
+        _("Đã lập báo cáo khắc phục (bản nháp): bổ sung tệp minh chứng rồi trình thủ trưởng duyệt."),
+    )
+    return redirect(_detail_url(recommendation.inspection_id, "remediation"))
+
+
+@require_POST
+@login_required
+def remediation_review(request, report_pk, decision):
+    report = selectors.response_get(fetched_by=request.user, kind="report", pk=report_pk)
+    if decision not in ("accept", "return"):
+        raise Http404
+    _run(
+        request,
+        lambda: services.remediation_review(
+            actor=request.user, report=report, accept=decision == "accept", note=request.POST.get("note", "")
+        ),
+        _("Đã chấp nhận báo cáo khắc phục.") if decision == "accept" else _("Đã trả lại báo cáo khắc phục."),
+    )
+    return redirect(_detail_url(report.recommendation.inspection_id, "remediation"))
+
+
+# --- Plans --------------------------------------------------------------------------------
+
+_PLAN_SORTS = {"year": "year", "title": "title", "status": "status", "items": "item_count"}
+
+
+@login_required
+def plan_list(request):
+    if not request.user.is_province_wide:
+        raise Http404
+    try:
+        year = int(request.GET.get("year") or 0) or None
+    except ValueError:
+        year = None
+    qs = selectors.plan_list(
+        fetched_by=request.user,
+        year=year,
+        status=request.GET.get("status", ""),
+        query=request.GET.get("q", ""),
+    )
+    qs, sort = sort_queryset(request, qs, _PLAN_SORTS, "-year")
+    if wants_xlsx(request):
+        rows = (
+            (p.pk, p.year, p.number, p.title, p.get_status_display(), p.item_count, p.approved_at) for p in qs
+        )
+        headers = ["#", _("Năm"), _("Số"), _("Kế hoạch"), _("Trạng thái"), _("Số đơn vị"), _("Phê duyệt lúc")]
+        return xlsx_response("ke-hoach-kiem-tra.xlsx", headers, rows, sheet=_("Kế hoạch"))
+    return render(
+        request,
+        "inspections/plans.html",
+        {
+            "page": paginate(request, qs),
+            "sort": sort,
+            "statuses": PlanStatus.choices,
+            "can_create": request.user.has_role(*STAFF_ROLES),
+        },
+    )
+
+
+@role_required(*STAFF_ROLES)
+def plan_create(request):
+    form = PlanForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.plan_create(
+                actor=request.user,
+                year=data["year"],
+                title=data["title"],
+                number=data["number"],
+                content=data["content"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã lập kế hoạch (dự thảo). Thêm các đơn vị được kiểm tra."))
+            return redirect("inspections:plan_detail", pk=plan.pk)
+    return render(request, "inspections/plan_form.html", {"form": form, "plan": None})
+
+
+@role_required(*STAFF_ROLES)
+def plan_edit(request, pk):
+    plan = selectors.plan_get(fetched_by=request.user, pk=pk)
+    initial = {"year": plan.year, "number": plan.number, "title": plan.title, "content": plan.content}
+    form = PlanForm(request.POST or None, initial=initial | {"version": plan.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_update(
+                actor=request.user,
+                plan=plan,
+                expected_version=data["version"],
+                year=data["year"],
+                title=data["title"],
+                number=data["number"],
+                content=data["content"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã lưu kế hoạch."))
+            return redirect("inspections:plan_detail", pk=plan.pk)
+    return render(request, "inspections/plan_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = selectors.plan_get(fetched_by=request.user, pk=pk)
+    items = selectors.plan_items_for(fetched_by=request.user, plan=plan)
+    if wants_xlsx(request):
+        rows = (
+            (i.month, i.unit.name, i.content, i.period_from, i.period_to, i.inspection_count) for i in items
+        )
+        headers = [
+            _("Tháng"),
+            _("Đơn vị"),
+            _("Nội dung"),
+            _("Thời kỳ từ"),
+            _("Thời kỳ đến"),
+            _("Số cuộc kiểm tra"),
+        ]
+        return xlsx_response(f"ke-hoach-{plan.year}.xlsx", headers, rows, sheet=_("Kế hoạch"))
+    editable = plan.status == PlanStatus.DRAFT and request.user.has_role(*STAFF_ROLES)
+    return render(
+        request,
+        "inspections/plan_detail.html",
+        {
+            "plan": plan,
+            "items": items,
+            "item_form": PlanItemForm() if editable else None,
+            "editable": editable,
+            "can_approve": plan.status == PlanStatus.DRAFT and request.user.has_role("lead"),
+            "can_create_inspection": plan.status == PlanStatus.APPROVED
+            and request.user.has_role(*STAFF_ROLES),
+        },
+    )
+
+
+@require_POST
+@role_required(*STAFF_ROLES)
+def plan_item_add(request, pk):
+    plan = selectors.plan_get(fetched_by=request.user, pk=pk)
+    form = PlanItemForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.plan_item_add(actor=request.user, plan=plan, **form.cleaned_data),
+            _("Đã thêm đơn vị vào kế hoạch."),
+        )
+    else:
+        _form_errors(request, form)
+    return redirect("inspections:plan_detail", pk=plan.pk)
+
+
+@require_POST
+@role_required(*STAFF_ROLES)
+def plan_item_remove(request, pk, item_pk):
+    plan = selectors.plan_get(fetched_by=request.user, pk=pk)
+    item = plan.items.filter(pk=item_pk).first()
+    if item is None:
+        raise Http404
+    _run(
+        request,
+        lambda: services.plan_item_remove(actor=request.user, item=item),
+        _("Đã bỏ đơn vị khỏi kế hoạch."),
+    )
+    return redirect("inspections:plan_detail", pk=plan.pk)
+
+
+@require_POST
+@role_required("lead")
+def plan_approve(request, pk):
+    plan = selectors.plan_get(fetched_by=request.user, pk=pk)
+    _run(request, lambda: services.plan_approve(actor=request.user, plan=plan), _("Đã phê duyệt kế hoạch."))
+    return redirect("inspections:plan_detail", pk=plan.pk)
+
+
+# --- Notices ------------------------------------------------------------------------------
+
+
+@login_required
+def notices(request):
+    qs = selectors.notifications_for(fetched_by=request.user, unread_only=request.GET.get("unread") == "1")
+    if wants_xlsx(request):
+        rows = ((n.created_at, n.text, n.link, _("Đã đọc") if n.is_read else _("Chưa đọc")) for n in qs)
+        return xlsx_response(
+            "thong-bao.xlsx",
+            [_("Thời điểm"), _("Nội dung"), _("Liên kết"), _("Tình trạng")],
+            rows,
+            sheet=_("Thông báo"),
+        )
+    return render(request, "inspections/notices.html", {"page": paginate(request, qs)})
+
+
+@require_POST
+@login_required
+def notice_read(request, notice_pk):
+    notice = selectors.notification_get(fetched_by=request.user, pk=notice_pk)
+    services.notification_mark_read(actor=request.user, notification=notice)
+    if request.htmx:
+        return HttpResponse(f'<span class="badge text-bg-secondary">{_("Đã đọc")}</span>')
+    if notice.link and notice.link.startswith("/"):
+        return redirect(notice.link)
+    return redirect("inspections:notices")
+
+
+@require_POST
+@login_required
+def notices_read_all(request):
+    count = services.notification_mark_read(actor=request.user, all_=True)
+    messages.success(request, _("Đã đánh dấu %(n)d thông báo là đã đọc.") % {"n": count})
+    return redirect("inspections:notices")
