@@ -1,5 +1,15 @@
-"""Vietnamese text helpers: Unicode NFC and accent folding for search and matching."""
+"""Vietnamese text helpers: Unicode NFC, accent folding for search and matching, and repair of text
+typed with the legacy TCVN3 (ABC) and VNI fonts.
 
+Legacy text: before Unicode, Vietnamese was typed with 8-bit fonts (.VnTime for TCVN3, VNI-Times for
+VNI). A spreadsheet saved as Unicode keeps those bytes as the Latin-1 look-alikes the font drew over:
+"Céng hoµ" (TCVN3) or "Coäng hoøa" (VNI) for "Cộng hoà". `detect_legacy` scores a string for each
+encoding from characters and pairs that Unicode Vietnamese never uses; `repair_legacy` converts it.
+"""
+
+from __future__ import annotations
+
+import re
 import unicodedata
 
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
@@ -16,3 +26,268 @@ def fold(value: str | None) -> str:
     decomposed = unicodedata.normalize("NFD", value.translate(_FOLD_EXTRA))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.lower().split())
+
+
+# --- Legacy encodings ----------------------------------------------------------------------
+
+# The twelve vowels with their five toned forms, in the order huyền, hỏi, ngã, sắc, nặng.
+_TONED = {
+    "a": "àảãáạ",
+    "ă": "ằẳẵắặ",
+    "â": "ầẩẫấậ",
+    "e": "èẻẽéẹ",
+    "ê": "ềểễếệ",
+    "i": "ìỉĩíị",
+    "o": "òỏõóọ",
+    "ô": "ồổỗốộ",
+    "ơ": "ờởỡớợ",
+    "u": "ùủũúụ",
+    "ư": "ừửữứự",
+    "y": "ỳỷỹýỵ",
+}
+
+# TCVN 5712:1993 VN3, the table of the .VnTime fonts: one code per toned lower-case vowel (same order
+# as _TONED), the seven plain letters, and seven capitals. Toned capitals have no code of their own:
+# the .VnTimeH fonts draw the lower-case codes as capitals (see _restore_capitals).
+_TCVN3_TONED = {
+    "a": "µ¶·¸¹",
+    "ă": "»¼½¾Æ",
+    "â": "ÇÈÉÊË",
+    "e": "ÌÎÏÐÑ",
+    "ê": "ÒÓÔÕÖ",
+    "i": "×ØÜÝÞ",
+    "o": "ßáâãä",
+    "ô": "åæçèé",
+    "ơ": "êëìíî",
+    "u": "ïñòóô",
+    "ư": "õö÷øù",
+    "y": "úûüýþ",
+}
+_TCVN3_PLAIN = {"¨": "ă", "©": "â", "ª": "ê", "«": "ô", "¬": "ơ", "\xad": "ư", "®": "đ"}
+_TCVN3_CAPITALS = {"¡": "Ă", "¢": "Â", "£": "Ê", "¤": "Ô", "¥": "Ơ", "¦": "Ư", "§": "Đ"}
+
+TCVN3_TABLE: dict[str, str] = {**_TCVN3_PLAIN, **_TCVN3_CAPITALS}
+_TCVN3_BASE: dict[str, str] = {}  # legacy char -> its vowel base, for the pair check
+for _base, _codes in _TCVN3_TONED.items():
+    for _code, _letter in zip(_codes, _TONED[_base], strict=True):
+        TCVN3_TABLE[_code] = _letter
+        _TCVN3_BASE[_code] = _base
+for _code, _letter in _TCVN3_PLAIN.items():
+    _TCVN3_BASE[_code] = _letter
+_TCVN3_TONED_CHARS = frozenset(c for codes in _TCVN3_TONED.values() for c in codes)
+_TCVN3_TRANSLATE = str.maketrans(TCVN3_TABLE)
+
+# VNI-Windows: a base letter followed by a modifier byte (tone, circumflex or breve, or both).
+# Each modifier has a lower-case and an upper-case code; the marks are Unicode combining marks.
+_ACUTE, _GRAVE, _HOOK, _TILDE, _DOT = "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"
+_CIRC, _BREVE, _HORN = "\u0302", "\u0306", "\u031b"
+_VNI_MODIFIERS = {
+    # lower, upper: marks
+    ("ù", "Ù"): _ACUTE,
+    ("ø", "Ø"): _GRAVE,
+    ("û", "Û"): _HOOK,
+    ("õ", "Õ"): _TILDE,
+    ("ï", "Ï"): _DOT,
+    ("â", "Â"): _CIRC,
+    ("á", "Á"): _CIRC + _ACUTE,
+    ("à", "À"): _CIRC + _GRAVE,
+    ("å", "Å"): _CIRC + _HOOK,
+    ("ã", "Ã"): _CIRC + _TILDE,
+    ("ä", "Ä"): _CIRC + _DOT,
+    ("ê", "Ê"): _BREVE,
+    ("é", "É"): _BREVE + _ACUTE,
+    ("è", "È"): _BREVE + _GRAVE,
+    ("ú", "Ú"): _BREVE + _HOOK,
+    ("ü", "Ü"): _BREVE + _TILDE,
+    ("ë", "Ë"): _BREVE + _DOT,
+}
+VNI_MODIFIER_MARKS: dict[str, str] = {c: marks for pair, marks in _VNI_MODIFIERS.items() for c in pair}
+# Letters with a code of their own in VNI.
+VNI_LETTERS: dict[str, str] = {
+    "í": "í",
+    "Í": "Í",
+    "ì": "ì",
+    "Ì": "Ì",
+    "æ": "ỉ",
+    "Æ": "Ỉ",
+    "ó": "ĩ",
+    "Ó": "Ĩ",
+    "ò": "ị",
+    "Ò": "Ị",
+    "î": "ỵ",
+    "Î": "Ỵ",
+    "ñ": "đ",
+    "Ñ": "Đ",
+    "ô": "ơ",
+    "Ô": "Ơ",
+    "ö": "ư",
+    "Ö": "Ư",
+}
+# Which modifiers each VNI base takes (ô/ö are VNI's ơ/ư).
+_TONES_ONLY = frozenset({_ACUTE, _GRAVE, _HOOK, _TILDE, _DOT})
+_WITH_CIRC = _TONES_ONLY | {
+    _CIRC,
+    _CIRC + _ACUTE,
+    _CIRC + _GRAVE,
+    _CIRC + _HOOK,
+    _CIRC + _TILDE,
+    _CIRC + _DOT,
+}
+_WITH_BREVE = _WITH_CIRC | {_BREVE, _BREVE + _ACUTE, _BREVE + _GRAVE, _BREVE + _HOOK, _BREVE + _TILDE}
+_WITH_BREVE = _WITH_BREVE | {_BREVE + _DOT}
+_VNI_BASES = {
+    "a": ("a", _WITH_BREVE),
+    "e": ("e", _WITH_CIRC),
+    "o": ("o", _WITH_CIRC),
+    "u": ("u", _TONES_ONLY),
+    "y": ("y", _TONES_ONLY),
+    "ô": ("o" + _HORN, _TONES_ONLY),
+    "ö": ("u" + _HORN, _TONES_ONLY),
+}
+# One pass, pairs first: "oâ" is ô, while a lone "ô" is VNI's ơ.
+_VNI_TOKEN = re.compile(
+    "([aeouyôöAEOUYÔÖ])([" + re.escape("".join(VNI_MODIFIER_MARKS)) + "])|([" + "".join(VNI_LETTERS) + "])"
+)
+
+# Characters only Unicode Vietnamese has: ă đ ĩ ũ ơ ư, the Latin Extended Additional block, and
+# combining marks (decomposed text). Legacy text is made of Latin-1 look-alikes, so never has them.
+_UNICODE_ONLY = frozenset("ĂăĐđĨĩŨũƠơƯư") | frozenset(map(chr, range(0x1EA0, 0x1EFA)))
+# Latin-1 letters that ordinary Unicode Vietnamese uses: seeing only these proves nothing.
+_VN_LATIN1 = frozenset("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
+_ASCII_VOWELS = frozenset("aeiouyAEIOUY")
+# Vowel pairs with the tone on the second vowel that Vietnamese spells (hoà, quân, tuệ, thuý, muốn,
+# người, tiền, yên); "qu" and "gi" take any vowel after them.
+_PLAUSIBLE_PAIRS = {"o": "aăe", "u": "âêyôơ", "ư": "ơ", "i": "ê", "y": "ê"}
+_AMBIGUOUS_VNI_PAIRS = frozenset({"oà", "oá", "oã"})  # VNI ồ ố ỗ, but also Unicode hoà, khoá, hoãn
+_STRONG = 2
+_IMPOSSIBLE = -3
+
+
+def _neutral(ch: str) -> bool:
+    """Punctuation that any encoding may carry (no-break space, typographic quotes and dashes)."""
+    return ch == "\xa0" or "\u2000" <= ch <= "\u206f"
+
+
+def _tcvn3_score(text: str) -> int:
+    score = 0
+    prev = ""
+    prev2 = ""
+    for i, ch in enumerate(text):
+        if ch < "\x80" or _neutral(ch):
+            prev2, prev = prev, ch
+            continue
+        if ch not in TCVN3_TABLE:
+            score += _IMPOSSIBLE
+        elif ch in _TCVN3_CAPITALS and not (prev.isalpha() or text[i + 1 : i + 2].isalpha()):
+            pass  # "§ 1", "¦": a symbol on its own, not a letter of a word
+        elif ch not in _VN_LATIN1:
+            score += _STRONG
+        elif ch.isupper() and prev.isalpha() and text[i + 1 : i + 2].islower():
+            score += _STRONG  # "NÕu", "PhÝ": a capital inside a lower-case word is a TCVN3 vowel
+        if ch in _TCVN3_TONED_CHARS:
+            before = _TCVN3_BASE.get(prev, prev.lower())
+            if before and before in "aăâeêiouơôưy":
+                allowed = _PLAUSIBLE_PAIRS.get(before, "")
+                permissive = (before == "u" and prev2.lower() == "q") or (
+                    before == "i" and prev2.lower() == "g"
+                )
+                if not permissive and _TCVN3_BASE[ch] not in allowed:
+                    score -= _STRONG  # "oä", "aõ": two vowels Vietnamese never writes
+        prev2, prev = prev, ch
+    return score
+
+
+def _vni_score(text: str) -> int:
+    score = 0
+    prev = ""
+    for ch in text:
+        if ch < "\x80" or _neutral(ch):
+            prev = ch
+            continue
+        if ch in VNI_MODIFIER_MARKS:
+            base = _VNI_BASES.get(prev.lower())
+            if base is None or VNI_MODIFIER_MARKS[ch] not in base[1]:
+                score += _IMPOSSIBLE  # a modifier after a consonant, or one the vowel cannot take
+            elif ch not in _VN_LATIN1 or (prev + ch).lower() not in _AMBIGUOUS_VNI_PAIRS:
+                score += _STRONG
+        elif ch in VNI_LETTERS:
+            if ch not in _VN_LATIN1:
+                score += _STRONG
+        else:
+            score += _IMPOSSIBLE
+        prev = ch
+    return score
+
+
+def legacy_scores(text: str) -> tuple[int, int] | None:
+    """(TCVN3 score, VNI score), or None when the text is ASCII or proven Unicode Vietnamese."""
+    if not text or text.isascii():
+        return None
+    for ch in text:
+        if ch in _UNICODE_ONLY or unicodedata.combining(ch):
+            return None
+    return _tcvn3_score(text), _vni_score(text)
+
+
+def detect_legacy(text: str | None) -> str | None:
+    """'tcvn3' or 'vni' when the text reads as typed with that legacy font, else None.
+
+    Conservative: plain ASCII, any character only Unicode Vietnamese has, or text whose Latin-1
+    letters are all ones Unicode Vietnamese also uses (Trà Vinh, Tây Ninh) give None."""
+    scores = legacy_scores(text or "")
+    if scores is None:
+        return None
+    tcvn3, vni = scores
+    if tcvn3 >= _STRONG and tcvn3 > vni:
+        return "tcvn3"
+    if vni >= _STRONG and vni > tcvn3:
+        return "vni"
+    return None
+
+
+def _vni_token(match: re.Match) -> str:
+    if match.group(3):
+        return VNI_LETTERS[match.group(3)]
+    base_char, modifier = match.group(1), match.group(2)
+    base, allowed = _VNI_BASES[base_char.lower()]
+    marks = VNI_MODIFIER_MARKS[modifier]
+    if marks not in allowed:
+        return VNI_LETTERS.get(base_char, base_char) + modifier
+    if base_char.isupper():
+        base = base.upper()
+    return unicodedata.normalize("NFC", base + marks)
+
+
+def _restore_capitals(text: str) -> str:
+    """.VnTimeH draws TCVN3's lower-case codes as capitals. Text whose ASCII letters are all capitals
+    ("CéNG HOµ X· HéI") was typed in capitals, so its converted vowels are capitals too; in mixed
+    text, so are those of a word with two or more ASCII letters, all capitals ("UBND HUYÖN")."""
+    letters = [c for c in text if c.isascii() and c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return text.upper()
+
+    def word(match: re.Match) -> str:
+        w = match.group(0)
+        ascii_letters = [c for c in w if c.isascii() and c.isalpha()]
+        if len(ascii_letters) >= 2 and all(c.isupper() for c in ascii_letters):
+            return w.upper()
+        return w
+
+    return re.sub(r"\w+", word, text)
+
+
+def repair_legacy(text: str, encoding: str | None = None) -> str:
+    """The text converted to Unicode NFC when it is (or `encoding` says it is) TCVN3 or VNI;
+    otherwise the text unchanged. `encoding` forces a conversion ('tcvn3' or 'vni'), still refusing
+    text that is proven Unicode Vietnamese."""
+    if not text:
+        return text
+    if encoding is None:
+        encoding = detect_legacy(text)
+    elif legacy_scores(text) is None:
+        return text
+    if encoding == "tcvn3":
+        return unicodedata.normalize("NFC", _restore_capitals(text.translate(_TCVN3_TRANSLATE)))
+    if encoding == "vni":
+        return unicodedata.normalize("NFC", _VNI_TOKEN.sub(_vni_token, text))
+    return text
