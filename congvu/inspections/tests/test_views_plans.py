@@ -1,0 +1,79 @@
+"""Annual plan pages: drafted by inspectors or the lead, approved by the lead only; units see no plan."""
+
+from django.urls import reverse
+
+from congvu.core.models import AuditEvent
+from congvu.inspections.models import InspectionPlan
+
+
+def test_inspector_drafts_a_plan_and_the_lead_approves_it(client, personas):
+    client.force_login(personas.inspector)
+    client.post(
+        reverse("inspections:plan_create"), {"year": 2026, "title": "Kế hoạch kiểm tra công vụ năm 2026"}
+    )
+    plan = InspectionPlan.objects.get()
+    client.post(
+        reverse("inspections:plan_item_add", args=[plan.pk]),
+        {
+            "unit": personas.unit.pk,
+            "month": 3,
+            "content": "Kỷ luật hành chính",
+            "period_from": "01/01/2025",
+            "period_to": "31/12/2025",
+        },
+    )
+    assert plan.items.get().period_to.isoformat() == "2025-12-31"
+    assert client.post(reverse("inspections:plan_approve", args=[plan.pk])).status_code == 403
+    client.force_login(personas.lead)
+    client.post(reverse("inspections:plan_approve", args=[plan.pk]))
+    plan.refresh_from_db()
+    assert plan.status == "approved"
+    assert AuditEvent.objects.filter(action="plan.approve", object_id=str(plan.pk)).exists()
+    # Approved: no more edits.
+    client.force_login(personas.inspector)
+    body = client.post(
+        reverse("inspections:plan_item_add", args=[plan.pk]),
+        {"unit": personas.other_unit.pk, "month": 4},
+        follow=True,
+    ).content.decode()
+    assert "đã được phê duyệt" in body
+    assert plan.items.count() == 1
+
+
+def test_a_scheduled_inspection_is_created_from_an_approved_plan_item(client, personas, plan):
+    item = plan.items.get()
+    client.force_login(personas.lead)
+    response = client.post(reverse("inspections:create"), {"kind": "scheduled", "plan_item": item.pk})
+    inspection = item.inspections.get()
+    assert response.status_code == 302
+    assert inspection.unit == personas.unit
+    assert inspection.period_from == item.period_from
+    assert inspection.document_requests.filter(is_self_report=True).exists()
+
+
+def test_a_surprise_inspection_needs_a_unit_and_a_period(client, personas):
+    client.force_login(personas.lead)
+    body = client.post(reverse("inspections:create"), {"kind": "surprise"}).content.decode()
+    assert "hãy chọn đơn vị" in body
+
+
+def test_plans_export_to_excel(client, personas, plan):
+    client.force_login(personas.leadership)
+    response = client.get(reverse("inspections:plans"), {"format": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    response = client.get(reverse("inspections:plan_detail", args=[plan.pk]), {"format": "xlsx"})
+    assert response.status_code == 200
+
+
+def test_leadership_reads_plans_but_cannot_draft(client, personas, plan):
+    client.force_login(personas.leadership)
+    assert client.get(reverse("inspections:plan_detail", args=[plan.pk])).status_code == 200
+    assert client.get(reverse("inspections:plan_create")).status_code == 403
+    assert client.get(reverse("inspections:create")).status_code == 403
+
+
+def test_units_and_outsiders_get_404_on_plans(client, personas, plan):
+    for user in (personas.focal, personas.unit_head, personas.outsider):
+        client.force_login(user)
+        assert client.get(reverse("inspections:plans")).status_code == 404
+        assert client.get(reverse("inspections:plan_detail", args=[plan.pk])).status_code == 404
