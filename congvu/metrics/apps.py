@@ -6,3 +6,8 @@ class MetricsConfig(AppConfig):
     name = "congvu.metrics"
     label = "metrics"
     verbose_name = _("Chỉ số")
+
+    def ready(self) -> None:
+        from congvu.metrics import relations
+
+        relations.install()
