@@ -259,6 +259,15 @@ def official_bulk_create(*, actor, officials: Sequence[Official], label: str) ->
     return created
 
 
+_APPOINTMENT_COLUMNS = ["official", "unit", "role", "title", "start", "end", "decision"]
+
+
+def _appointment_snapshot(appointment: Appointment) -> dict:
+    data = snapshot(appointment, _APPOINTMENT_COLUMNS)
+    data["fields"] = sorted(appointment.fields.values_list("code", flat=True))
+    return data
+
+
 def _appointment_errors(appointment: Appointment) -> list[str]:
     """Rules a single row cannot express: the post lies within the unit's life, and a unit has one
     head at a time."""
@@ -332,9 +341,9 @@ def appointment_create(
     fields = list(fields)
     if fields:
         appointment.fields.set(fields)
-    after = snapshot(appointment)
-    after["fields"] = sorted(f.code for f in fields)
-    audit_record(actor=actor, action="appointment.create", obj=appointment, after=after)
+    audit_record(
+        actor=actor, action="appointment.create", obj=appointment, after=_appointment_snapshot(appointment)
+    )
     return appointment
 
 
@@ -350,12 +359,16 @@ def appointment_end(*, actor, appointment: Appointment, end: date) -> Appointmen
         raise ValidationError(
             _("Bổ nhiệm đã kết thúc ngày %(day)s.") % {"day": appointment.end.strftime("%d/%m/%Y")}
         )
-    before = snapshot(appointment)
+    before = _appointment_snapshot(appointment)
     appointment.end = end
     appointment.full_clean()
     appointment.save(update_fields=["end"])
     audit_record(
-        actor=actor, action="appointment.end", obj=appointment, before=before, after=snapshot(appointment)
+        actor=actor,
+        action="appointment.end",
+        obj=appointment,
+        before=before,
+        after=_appointment_snapshot(appointment),
     )
     return appointment
 
