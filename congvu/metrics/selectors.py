@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -124,11 +124,3 @@ def resolve_unit(text: str) -> Unit:
         _("“%(text)s” khớp với nhiều đơn vị: %(units)s. Hãy ghi mã đơn vị.")
         % {"text": text, "units": listed + more}
     )
-
-
-def officials_with_records(*, fetched_by, register: str, records: QuerySet) -> QuerySet:
-    """Officials scored for at least one of `records` (for pickers)."""
-    relation = official_field(register)
-    return Official.objects.filter(
-        Exists(records.filter(**{f"{relation}_id": OuterRef("pk")}).values("pk"))
-    ).order_by("full_name")

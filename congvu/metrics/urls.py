@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from congvu.metrics import views
 
 app_name = "metrics"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("units/<str:code>/", views.unit_scorecard, name="unit"),
+    path("officials/<str:code>/", views.official_scorecard, name="official"),
+    path("records/", views.records, name="records"),
+]

@@ -1,0 +1,398 @@
+"""Scorecards (bảng chỉ số): the province overview, one page per unit and per head/deputy, and the
+records behind any figure. Every page is scoped: a unit user sees their own unit only, another unit's
+scorecard is a 404; every table exports to Excel (`?format=xlsx`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from congvu.core.tables import paginate, wants_xlsx, xlsx_response
+from congvu.metrics.engine import (
+    BUCKET_LABELS,
+    GROUPING_LABELS,
+    annotate_lateness,
+    bucket_of,
+    compute_buckets,
+    compute_metrics,
+    figure_q,
+    official_field,
+    ordinal_on,
+)
+from congvu.metrics.formatting import columns_for, format_value
+from congvu.metrics.forms import Filters
+from congvu.metrics.selectors import leaders_of, metric_records, scorecard_official, scorecard_unit
+from congvu.org.models import Field
+from congvu.org.selectors import official_appointments, unit_predecessor_ids
+
+REGISTER_LABELS = {"tasks": _("Nhiệm vụ được giao"), "dossiers": _("Hồ sơ TTHC")}
+
+
+# --- Tables of figures, each figure a link to its records ------------------------------------
+
+
+def _group_params(by: str | None, row: dict) -> dict[str, str]:
+    """The drill-down parameters that select one row's group."""
+    if by == "official":
+        return {"official": row["code"] or "-"}
+    if by == "field":
+        return {"field": row["code"] or "-"}
+    if by == "month":
+        return {"month": row["key"] or ""}
+    if by == "unit":
+        return {"unit": row["code"] or "", "pred": "0"}
+    return {}
+
+
+def _group_link(by: str | None, row: dict, base: dict) -> str | None:
+    """A unit's or an official's row links to their own scorecard."""
+    if by not in ("unit", "official") or not row["code"]:
+        return None
+    filters = {k: v for k, v in base.items() if k not in ("unit", "official")}
+    return f"{reverse(f'metrics:{by}', args=[row['code']])}?{urlencode(filters)}"
+
+
+def _table(rows: list[dict], *, register: str, by: str | None, base: dict, detail: bool = True) -> dict:
+    """Rows ready for `metrics/_figures_table.html`: each cell formatted, with the link to its records."""
+    columns = columns_for(register, detail)
+    records_url = reverse("metrics:records")
+    out = []
+    for row in rows:
+        params = {**base, **_group_params(by, row)}
+        cells = [
+            {
+                "text": format_value(row[key], kind),
+                "url": f"{records_url}?{urlencode({**params, 'bucket': key})}",
+                "numeric": True,
+            }
+            for key, _header, kind in columns
+        ]
+        out.append({"row": row, "cells": cells, "link": _group_link(by, row, base)})
+    return {
+        "by": by,
+        "title": GROUPING_LABELS.get(by, ""),
+        "headers": [h for _k, h, _kind in columns],
+        "rows": out,
+    }
+
+
+def _export_table(
+    filename: str, rows: list[dict], register: str, detail: bool = True, first: str = ""
+) -> object:
+    """The same figures in Excel: rates as percentages, working days as numbers."""
+    columns = columns_for(register, detail)
+    headers = [first or _("Nhóm"), _("Mã")] + [
+        f"{header} (%)" if kind == "rate" else str(header) for _k, header, kind in columns
+    ]
+
+    def cell(value, kind):
+        if value is not None and kind == "rate":
+            return round(value * 100, 2)
+        return value
+
+    data = ([row["label"], row["code"]] + [cell(row[key], kind) for key, _h, kind in columns] for row in rows)
+    return xlsx_response(filename, headers, data, sheet=_("Chỉ số"))
+
+
+def _chart(rows: list[dict]) -> dict:
+    """Monthly trend for Chart.js (passed with json_script)."""
+    return {
+        "labels": [row["label"] for row in rows],
+        "done_on_time": [row["done_on_time"] for row in rows],
+        "done_late": [row["done_late"] for row in rows],
+        "open_overdue": [row["open_overdue"] for row in rows],
+        "open_in_time": [row["open_in_time"] for row in rows],
+        "on_time_rate": [
+            None if row["on_time_rate"] is None else round(row["on_time_rate"] * 100, 1) for row in rows
+        ],
+        "labels_text": {
+            "done_on_time": str(BUCKET_LABELS["done_on_time"]),
+            "done_late": str(BUCKET_LABELS["done_late"]),
+            "open_overdue": str(BUCKET_LABELS["open_overdue"]),
+            "open_in_time": str(BUCKET_LABELS["open_in_time"]),
+            "on_time_rate": str(_("Tỷ lệ đúng hạn (%)")),
+        },
+    }
+
+
+def _common_context(filters: Filters, form) -> dict:
+    return {
+        "filters": filters,
+        "form": form,
+        "register_label": REGISTER_LABELS[filters.register],
+        "calendar_missing": ordinal_on(filters.as_of) is None,
+    }
+
+
+# --- Pages -----------------------------------------------------------------------------------
+
+
+@login_required
+def overview(request):
+    """Units ranked by on-time rate for a period (toàn tỉnh); a unit user sees only their unit."""
+    filters, form = Filters.from_request(request)
+    records = metric_records(fetched_by=request.user, register=filters.register, **filters.record_filters())
+    rows = compute_buckets(register=filters.register, records=records, as_of=filters.as_of, by="unit")
+    rows.sort(key=lambda r: (r["on_time_rate"] is None, -(r["on_time_rate"] or 0), -r["total"], r["label"]))
+    rank = 0
+    for row in rows:
+        if row["on_time_rate"] is not None:
+            rank += 1
+            row["rank"] = rank
+    if wants_xlsx(request):
+        return _export_table("xep-hang-don-vi.xlsx", rows, filters.register, detail=False, first=_("Đơn vị"))
+    base = filters.query()
+    total = compute_buckets(register=filters.register, records=records, as_of=filters.as_of)[0]
+    query = urlencode(base)
+    return render(
+        request,
+        "metrics/overview.html",
+        {
+            **_common_context(filters, form),
+            "table": _table(rows, register=filters.register, by="unit", base=base, detail=False),
+            "total": _table([total], register=filters.register, by=None, base=base, detail=False),
+            "query": query,
+        },
+    )
+
+
+@login_required
+def unit_scorecard(request, code):
+    unit = scorecard_unit(fetched_by=request.user, code=code)
+    filters, form = Filters.from_request(request)
+    records = metric_records(
+        fetched_by=request.user,
+        register=filters.register,
+        unit=unit,
+        with_predecessors=filters.with_predecessors,
+        **filters.record_filters(),
+    )
+    groupings = ["official", "field", "month"]
+    predecessors = unit_predecessor_ids(unit.pk)
+    if filters.with_predecessors and predecessors:
+        groupings.append("unit")
+    export = request.GET.get("table") if wants_xlsx(request) else None
+    if export and export not in (*groupings, "summary"):
+        raise Http404
+    if export:
+        by = None if export == "summary" else export
+        rows = compute_metrics(register=filters.register, records=records, as_of=filters.as_of, by=by)
+        return _export_table(f"chi-so-{unit.code}-{export}.xlsx", rows, filters.register)
+    base = {**filters.query(), "unit": unit.code}
+    summary = compute_metrics(register=filters.register, records=records, as_of=filters.as_of)[0]
+    tables = {
+        by: compute_metrics(register=filters.register, records=records, as_of=filters.as_of, by=by)
+        for by in groupings
+    }
+    return render(
+        request,
+        "metrics/unit.html",
+        {
+            **_common_context(filters, form),
+            "unit": unit,
+            "has_predecessors": bool(predecessors),
+            "summary": summary,
+            "summary_table": _table([summary], register=filters.register, by=None, base=base),
+            "tables": [_table(tables[by], register=filters.register, by=by, base=base) for by in groupings],
+            "chart": _chart(tables["month"]),
+            "leaders": leaders_of(fetched_by=request.user, unit=unit, day=filters.as_of),
+            "query": urlencode(filters.query()),
+            "records_query": urlencode(base),
+        },
+    )
+
+
+@login_required
+def official_scorecard(request, code):
+    """A head's or deputy's scorecard: the records they are responsible for (tasks) or handle
+    (dossiers) — deputies are thus scored on their fields."""
+    official = scorecard_official(fetched_by=request.user, code=code)
+    filters, form = Filters.from_request(request)
+    records = metric_records(
+        fetched_by=request.user, register=filters.register, official=official, **filters.record_filters()
+    )
+    groupings = ["unit", "field", "month"]
+    export = request.GET.get("table") if wants_xlsx(request) else None
+    if export and export not in (*groupings, "summary"):
+        raise Http404
+    if export:
+        by = None if export == "summary" else export
+        rows = compute_metrics(register=filters.register, records=records, as_of=filters.as_of, by=by)
+        return _export_table(f"chi-so-{official.code}-{export}.xlsx", rows, filters.register)
+    base = {**filters.query(), "official": official.code}
+    summary = compute_metrics(register=filters.register, records=records, as_of=filters.as_of)[0]
+    tables = {
+        by: compute_metrics(register=filters.register, records=records, as_of=filters.as_of, by=by)
+        for by in groupings
+    }
+    return render(
+        request,
+        "metrics/official.html",
+        {
+            **_common_context(filters, form),
+            "official": official,
+            "summary": summary,
+            "summary_table": _table([summary], register=filters.register, by=None, base=base),
+            "tables": [_table(tables[by], register=filters.register, by=by, base=base) for by in groupings],
+            "chart": _chart(tables["month"]),
+            "appointments": official_appointments(fetched_by=request.user, official=official),
+            "query": urlencode(filters.query()),
+            "records_query": urlencode(base),
+        },
+    )
+
+
+# --- The records behind a figure -------------------------------------------------------------
+
+_RECORD_SORTS = {
+    "code": "external_code",
+    "unit": "unit__name",
+    "received": "received_on",
+    "due": "due_on",
+    "completed": "completed_on",
+    "late": "late_days",
+}
+
+
+def _detail_url_maker(register: str):
+    """pk → the register's detail page, when the registers app has one (else no link)."""
+    name = "registers:task" if register == "tasks" else "registers:dossier"
+    probe_pk = 987654321
+    for kwargs in ({"args": [probe_pk]}, {"kwargs": {"pk": probe_pk}}):
+        try:
+            probe = reverse(name, **kwargs)
+        except NoReverseMatch:
+            continue
+        return lambda pk: probe.replace(str(probe_pk), str(pk))
+    return lambda pk: None
+
+
+def _parse_month(text: str) -> date:
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        raise Http404 from None
+
+
+def _sorted(request, qs, default: str):
+    raw = request.GET.get("sort") or default
+    key = raw.lstrip("-")
+    if key not in _RECORD_SORTS:
+        raw, key = default, default.lstrip("-")
+    expression = F(_RECORD_SORTS[key])
+    ordered = expression.desc(nulls_last=True) if raw.startswith("-") else expression.asc(nulls_last=True)
+    return qs.order_by(ordered, "pk"), raw
+
+
+@login_required
+def records(request):
+    """The records behind one figure: the scorecard's filters plus a group (official, field, month,
+    unit) and the figure (`bucket`), with each record's working-day lateness."""
+    filters, form = Filters.from_request(request)
+    register = filters.register
+    params = request.GET
+    scope: dict = {"with_predecessors": filters.with_predecessors}
+    described = []
+    if params.get("unit"):
+        unit = scorecard_unit(fetched_by=request.user, code=params["unit"])
+        scope["unit"] = unit
+        described.append(str(unit))
+    if params.get("official") == "-":
+        scope["official_missing"] = True
+        described.append(_("chưa xác định người phụ trách"))
+    elif params.get("official"):
+        official = scorecard_official(fetched_by=request.user, code=params["official"])
+        scope["official"] = official
+        described.append(str(official))
+    if params.get("field") == "-":
+        scope["field_id"] = 0
+        described.append(_("chưa xác định lĩnh vực"))
+    elif params.get("field"):
+        field = Field.objects.filter(code=params["field"]).first()
+        if field is None:
+            raise Http404
+        scope["field_id"] = field.pk
+        described.append(str(field))
+    if params.get("month"):
+        month = _parse_month(params["month"])
+        scope["month"] = month
+        described.append(_("tháng %(m)s") % {"m": f"{month:%m/%Y}"})
+    bucket = params.get("bucket") or "all"
+    try:
+        condition = figure_q(bucket, register, filters.as_of)
+    except ValueError:
+        raise Http404 from None
+    qs = metric_records(fetched_by=request.user, register=register, **scope, **filters.record_filters())
+    qs = annotate_lateness(qs.filter(condition), filters.as_of).annotate(bucket_code=bucket_of(filters.as_of))
+    person = official_field(register)
+    qs = qs.select_related("unit", "field", person)
+    late_figure = bucket in ("late", "done_late", "open_overdue") or bucket.startswith("late_")
+    qs, sort = _sorted(request, qs, "-late" if late_figure else "-received")
+    headers = {key: header for key, header, _kind in columns_for(register)}
+    figure_label = BUCKET_LABELS.get(bucket) or headers.get(bucket, bucket)
+    if wants_xlsx(request):
+        return _export_records(qs, register, person, filters)
+    detail_url = _detail_url_maker(register)
+    page = paginate(request, qs)
+    for record in page:
+        record.detail_url = detail_url(record.pk)
+        record.bucket_label = BUCKET_LABELS.get(record.bucket_code, "")
+        record.person = getattr(record, person)
+    return render(
+        request,
+        "metrics/records.html",
+        {
+            **_common_context(filters, form),
+            "page": page,
+            "sort": sort,
+            "bucket": bucket,
+            "figure_label": figure_label,
+            "described": described,
+            "person_label": _("Người phụ trách") if register == "tasks" else _("Người xử lý"),
+            "hidden": [
+                (k, params[k])
+                for k in ("unit", "official", "field", "month", "bucket", "sort")
+                if params.get(k)
+            ],
+            "show_predecessors": "unit" in scope,
+        },
+    )
+
+
+def _export_records(qs, register: str, person: str, filters: Filters):
+    headers = [
+        _("Mã"),
+        _("Nội dung") if register == "tasks" else _("Thủ tục"),
+        _("Đơn vị"),
+        _("Lĩnh vực"),
+        _("Người phụ trách") if register == "tasks" else _("Người xử lý"),
+        _("Ngày nhận"),
+        _("Hạn"),
+        _("Ngày hoàn thành"),
+        _("Tình trạng tại ngày %(d)s") % {"d": f"{filters.as_of:%d/%m/%Y}"},
+        _("Số ngày làm việc chậm"),
+    ]
+    rows = (
+        (
+            r.external_code,
+            r.content if register == "tasks" else r.procedure,
+            r.unit.name,
+            r.field.name if r.field_id else "",
+            str(getattr(r, person) or ""),
+            r.received_on,
+            r.due_on,
+            r.completed_on,
+            str(BUCKET_LABELS.get(r.bucket_code, "")),
+            r.late_days,
+        )
+        for r in qs.iterator(chunk_size=2000)
+    )
+    return xlsx_response(f"ban-ghi-{register}.xlsx", headers, rows, sheet=_("Bản ghi"))
