@@ -33,6 +33,15 @@ def _open_units():
     return Unit.objects.filter(valid_to__isnull=True).order_by("kind", "name")
 
 
+def _grouped(units, empty: bool) -> list:
+    """Choices grouped by kind (province bodies first, then departments, then communes and wards)."""
+    order = [k for k, _label in UnitKind.choices]
+    groups: dict[str, list] = {}
+    for unit in sorted(units, key=lambda u: (order.index(u.kind), u.name_folded)):
+        groups.setdefault(unit.get_kind_display(), []).append((unit.pk, f"{unit.name} — {unit.code}"))
+    return ([("", "---------")] if empty else []) + list(groups.items())
+
+
 class LineageForm(forms.Form):
     """One merge, split or rename: the predecessors close the day before `date`."""
 
@@ -56,7 +65,9 @@ class LineageForm(forms.Form):
     )
     new_code = forms.CharField(label=_("Mã đơn vị mới"), max_length=40, required=False)
     new_name = forms.CharField(label=_("Tên đơn vị mới"), max_length=255, required=False)
-    new_kind = forms.ChoiceField(label=_("Loại đơn vị mới"), choices=UnitKind.choices, required=False)
+    new_kind = forms.ChoiceField(
+        label=_("Loại đơn vị mới"), choices=[("", "---------"), *UnitKind.choices], required=False
+    )
     new_abbreviation = forms.CharField(label=_("Viết tắt"), max_length=30, required=False)
     new_parent = _ParentChoice(
         label=_("Đơn vị cấp trên của đơn vị mới"),
@@ -67,8 +78,10 @@ class LineageForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        units = list(_open_units())
         for name in ("predecessors", "successors", "new_parent"):
             self.fields[name].queryset = _open_units()
+            self.fields[name].widget.choices = _grouped(units, empty=name == "new_parent")
         for name in ("event", "document", "new_code", "new_name", "new_kind", "new_abbreviation"):
             self.fields[name].widget.attrs.setdefault(
                 "class", "form-select" if name in ("event", "new_kind") else "form-control"
