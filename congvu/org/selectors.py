@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, When
 
 from congvu.core.text import fold
 from congvu.org.models import Appointment, AppointmentRole, Field, Official, Unit, UnitLineage
@@ -182,7 +182,14 @@ def official_list(*, fetched_by, query: str = "", day: date | None = None) -> Qu
         current = (
             Appointment.objects.filter(official=OuterRef("pk"), start__lte=day)
             .filter(Q(end__isnull=True) | Q(end__gte=day))
-            .order_by("role", "-start")
+            .order_by(
+                Case(
+                    When(role=AppointmentRole.HEAD, then=0),
+                    When(role=AppointmentRole.DEPUTY, then=1),
+                    default=2,
+                ),
+                "-start",
+            )
         )
         qs = qs.annotate(
             post_title=Subquery(current.values("title")[:1]),

@@ -7,6 +7,7 @@ summarises the load, so hundreds of communes do not cost hundreds of hash-chaine
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -81,7 +82,7 @@ def unit_bulk_create(*, actor, units: Sequence[Unit], label: str) -> list[Unit]:
 
 
 def _check_unique_codes(model, codes: list[str], what: str) -> None:
-    duplicates = sorted({c for c in codes if codes.count(c) > 1}) if len(set(codes)) != len(codes) else []
+    duplicates = sorted(code for code, n in Counter(codes).items() if n > 1)
     taken = sorted(model.objects.filter(code__in=codes).values_list("code", flat=True)[:10])
     if duplicates or taken:
         raise ValidationError(
