@@ -92,6 +92,8 @@ def _verification_sheet(out: _Book, sample) -> None:
         if command:
             ws.write_string(r, 1, command, out.mono)
         r += 1
+    ws.write_string(r, 0, "English", out.bold)
+    ws.write_string(r, 1, guide.ENGLISH, out.wrap)
 
 
 def sample_workbook(sample, items, strata, population_rows) -> HttpResponse:
@@ -264,7 +266,7 @@ def results_workbook(sample, results) -> HttpResponse:
         [
             _("Toàn bộ (gia quyền)"),
             sample.population_size,
-            sum(f.stratum.sample_size for f in results.fields),
+            results.sample_size,
             c.reviewed,
             c.deviations,
             c.deviation_rate,

@@ -60,7 +60,9 @@ class SampleForm(BootstrapForm):
         label=_("Tiếp nhận từ ngày"), required=False, help_text=_("dd/mm/yyyy; trống: theo thời kỳ kiểm tra")
     )
     period_to = forms.DateField(label=_("Tiếp nhận đến ngày"), required=False)
-    size_method = forms.ChoiceField(label=_("Cách xác định cỡ mẫu"), choices=SizeMethod.choices)
+    size_method = forms.ChoiceField(
+        label=_("Cách xác định cỡ mẫu"), choices=SizeMethod.choices, initial=SizeMethod.ATTRIBUTE
+    )
     fixed_size = forms.IntegerField(label=_("Cỡ mẫu cố định"), min_value=1, required=False)
     confidence = RateField(label=_("Độ tin cậy"), initial="95%", required=False)
     tolerable_rate = RateField(label=_("Tỷ lệ sai lệch chấp nhận được"), initial="5%", required=False)
@@ -73,7 +75,7 @@ class SampleForm(BootstrapForm):
     field_sizes = forms.CharField(
         label=_("Cỡ mẫu chỉ định theo lĩnh vực"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "DD=30\nHT=20"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "dat-dai=30\nho-tich=20"}),
         help_text=_("mỗi dòng MÃ_LĨNH_VỰC=SỐ; chỉ dùng khi phân bổ riêng cho từng lĩnh vực"),
     )
     commitment_reference = forms.CharField(

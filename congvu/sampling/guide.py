@@ -21,6 +21,7 @@ def steps(sample=None) -> list[tuple[str, str]]:
     commitment = sample.seed_commitment if sample is not None else "…"
     population_hash = (sample.population_sha256 if sample is not None and sample.is_drawn else "") or "…"
     seed_shown = seed or "<HẠT_GIỐNG>"
+    file_name = population_file_name(sample)
     return [
         (
             _(
@@ -40,7 +41,7 @@ def steps(sample=None) -> list[tuple[str, str]]:
             % {"none": NO_FIELD},
             population_hash,
         ),
-        ("", "sha256sum tong-the.txt"),
+        ("", f"sha256sum {file_name}"),
         (
             _("3. Sau khi rút mẫu, hạt giống được công bố. Kiểm tra hạt giống khớp với mã cam kết ở bước 1:"),
             f"printf '%s' '{seed_shown}' | sha256sum",
@@ -57,7 +58,7 @@ def steps(sample=None) -> list[tuple[str, str]]:
             "while IFS=$'\\t' read -r f c; do "
             'printf \'%s\\t%s\\t%s\\n\' "$f" "$(printf \'%s\' "$c" | openssl dgst -sha256 -hmac '
             f"'{seed_shown}' | awk '{{print $NF}}')\" \"$c\"; "
-            "done < tong-the.txt | LC_ALL=C sort -t$'\\t' -k1,1 -k2,2 > xep-hang.txt",
+            f"done < {file_name} | LC_ALL=C sort -t$'\\t' -k1,1 -k2,2 > xep-hang.txt",
         ),
         (
             _(
@@ -75,5 +76,8 @@ def steps(sample=None) -> list[tuple[str, str]]:
             ),
             PROCEDURE,
         ),
-        ("English:", ENGLISH),
     ]
+
+
+def population_file_name(sample=None) -> str:
+    return f"tong-the-mau-{sample.pk}.txt" if sample is not None else "tong-the.txt"

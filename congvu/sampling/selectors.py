@@ -138,6 +138,10 @@ class SampleResults:
     combined_sentence: str
     deviation_types: list[dict]
 
+    @property
+    def sample_size(self) -> int:
+        return sum(f.stratum.sample_size for f in self.fields)
+
 
 def sample_results(*, sample: Sample) -> SampleResults:
     """Deviation rate and upper limit per field and combined, with sentences for the minutes."""
@@ -154,6 +158,7 @@ def sample_results(*, sample: Sample) -> SampleResults:
                 deviations=stratum.deviations,
                 confidence=sample.confidence,
                 tolerable=tolerable,
+                population=stratum.population_size,
             )
         sentence = stats.evaluation_sentence(
             label=str(stratum.field_name),
@@ -164,6 +169,7 @@ def sample_results(*, sample: Sample) -> SampleResults:
             confidence=confidence,
             tolerable=tolerable,
             record_word=word,
+            census=bool(evaluation and evaluation.census),
         )
         fields.append(
             FieldResult(stratum, evaluation, sentence, stratum.sample_size >= stratum.population_size)
@@ -185,6 +191,7 @@ def sample_results(*, sample: Sample) -> SampleResults:
         confidence=confidence,
         tolerable=tolerable,
         record_word=word,
+        census=combined.reviewed >= sample.population_size > 0,
     )
     if combined.reviewed and combined.deviation_rate is not None:
         combined_sentence += " " + _("Tỷ lệ sai lệch ước tính cho toàn bộ (gia quyền): %(rate)s.") % {

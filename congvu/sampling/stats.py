@@ -25,7 +25,9 @@ Combined limit over fields (strata)
     The stratified deviation rate p̂ = Σ W_h k_h / n_h with W_h = N_h / N (the field's share of the
     population). Its upper limit is the Clopper–Pearson limit at Kish's effective sample size
     n_eff = 1 / Σ (W_h² / n_h), with x_eff = p̂ × n_eff deviations (a Beta quantile, so x_eff need not
-    be whole). With proportional allocation n_eff = n and the limit equals the plain one.
+    be whole). With proportional allocation n_eff = n and the limit equals the plain one. A field
+    reviewed in full (n_h = N_h) has no sampling error: its exact rate enters p̂ but not the sum, and
+    its own "upper limit" is its rate.
 
 ISO 2859-1 (general inspection levels I, II, III; single sampling, normal inspection)
     Lot size → code letter (the standard's Table 1) → sample size (Table 2-A). When the sample size
@@ -239,13 +241,21 @@ class Evaluation:
     confidence: float
     tolerable_rate: float | None
     acceptable: bool | None  # upper limit ≤ tolerable rate; None when no tolerable rate is set
+    census: bool = False  # every record of the population was reviewed: the rate is exact
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def evaluate(*, n: int, deviations: int, confidence, tolerable=None) -> Evaluation:
+def evaluate(
+    *, n: int, deviations: int, confidence, tolerable=None, population: int | None = None
+) -> Evaluation:
+    """Deviation rate and its upper limit. When the whole population was reviewed (n ≥ population)
+    there is no sampling risk: the upper limit is the observed rate itself."""
+    census = population is not None and n >= population
     limit = upper_deviation_limit(n, deviations, confidence)
+    if census:
+        limit = deviations / n
     tol = float(_fraction(tolerable)) if tolerable is not None else None
     return Evaluation(
         n=n,
@@ -255,6 +265,7 @@ def evaluate(*, n: int, deviations: int, confidence, tolerable=None) -> Evaluati
         confidence=float(_fraction(confidence)),
         tolerable_rate=tol,
         acceptable=None if tol is None else limit <= tol,
+        census=census,
     )
 
 
@@ -297,9 +308,14 @@ def evaluate_stratified(strata: list[StratumCounts], *, confidence, tolerable=No
         return CombinedEvaluation(None, None, None, 0, 0, 0.0, conf, tol, None)
     weights = [(s, s.population / covered_population) for s in covered]
     rate = sum(w * s.deviations / s.reviewed for s, w in weights)
-    n_eff = 1 / sum(w * w / s.reviewed for s, w in weights)
-    x_eff = rate * n_eff
-    limit = 1.0 if x_eff >= n_eff else float(beta.ppf(conf, x_eff + 1, n_eff - x_eff))
+    # Fields reviewed in full carry no sampling error: they weigh in the rate, not in the spread.
+    spread = sum(w * w / s.reviewed for s, w in weights if s.reviewed < s.population)
+    if spread == 0:
+        n_eff, limit = float(reviewed), rate
+    else:
+        n_eff = 1 / spread
+        x_eff = rate * n_eff
+        limit = 1.0 if x_eff >= n_eff else float(beta.ppf(conf, x_eff + 1, n_eff - x_eff))
     return CombinedEvaluation(
         deviation_rate=rate,
         upper_deviation_limit=limit,
@@ -481,6 +497,7 @@ def evaluation_sentence(
     confidence: float,
     tolerable: float | None,
     record_word: str,
+    census: bool = False,
 ) -> str:
     """One paragraph the team can paste into the minutes (biên bản) for a field or the whole sample."""
     if reviewed == 0 or upper_limit is None:
@@ -488,6 +505,8 @@ def evaluation_sentence(
             "label": label,
             "word": record_word,
         }
+    if census:
+        return _census_sentence(label, reviewed, deviations, tolerable, record_word)
     text = _(
         "%(label)s: đã kiểm tra %(n)s/%(N)s %(word)s, phát hiện %(k)s %(word)s có sai lệch "
         "(tỷ lệ %(rate)s). Với độ tin cậy %(conf)s, tỷ lệ sai lệch của toàn bộ %(word)s không vượt quá "
@@ -523,3 +542,18 @@ def evaluation_sentence(
         )
         % {"t": format_percent(tolerable)}
     )
+
+
+def _census_sentence(label: str, reviewed: int, deviations: int, tolerable: float | None, word: str) -> str:
+    rate = deviations / reviewed
+    text = _(
+        "%(label)s: đã kiểm tra toàn bộ %(n)s %(word)s, phát hiện %(k)s %(word)s có sai lệch "
+        "(tỷ lệ %(rate)s); vì kiểm tra toàn bộ nên đây là tỷ lệ thực tế, không có rủi ro chọn mẫu."
+    ) % {"label": label, "n": reviewed, "word": word, "k": deviations, "rate": format_percent(rate)}
+    if tolerable is None:
+        return text
+    if rate <= tolerable:
+        verdict = _("Tỷ lệ này không vượt mức sai lệch chấp nhận được %(t)s.")
+    else:
+        verdict = _("Tỷ lệ này vượt mức sai lệch chấp nhận được %(t)s.")
+    return text + " " + verdict % {"t": format_percent(tolerable)}

@@ -423,7 +423,7 @@ def population(request, pk):
         raise Http404
     text = sample.population.text
     response = HttpResponse(text.encode("utf-8"), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="tong-the-mau-{sample.pk}.txt"'
+    response["Content-Disposition"] = f'attachment; filename="{guide.population_file_name(sample)}"'
     return response
 
 

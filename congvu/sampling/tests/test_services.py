@@ -271,3 +271,17 @@ def test_records_imported_after_the_draw_do_not_change_the_sample(personas, draw
     assert drawn.population.text.count("LATE-") == 0
     assert SampleItem.objects.filter(sample=drawn, record_code__startswith="LATE-").count() == 0
     assert Review.objects.count() == 0
+
+
+def test_results_treat_a_field_reviewed_in_full_as_exact(personas, inspection, records):
+    from congvu.sampling.selectors import sample_results
+
+    sample = make_sample(personas, inspection, allocation="per_field", fixed_size=6, min_per_field=0)
+    sample = services.sample_draw(actor=personas.inspector, sample=sample)
+    for item in sample.items.filter(stratum__field_code="xay-dung"):
+        _review(personas, item)
+    results = {r.stratum.field_code: r for r in sample_results(sample=sample).fields}
+    construction = results["xay-dung"]
+    assert construction.evaluation.census and construction.evaluation.upper_deviation_limit == 0.0
+    assert "kiểm tra toàn bộ 6 hồ sơ" in construction.sentence
+    assert results["ho-tich"].evaluation is None

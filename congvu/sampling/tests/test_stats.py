@@ -274,3 +274,38 @@ def test_sentence_for_the_minutes_says_whether_the_limit_exceeds_the_tolerable_r
     )
     assert "vượt mức sai lệch chấp nhận được 5,0%" in bad and "12,6%" in bad
     assert stats.format_limit(0.13911) == "14,0%"  # rounded up, like the AICPA tables
+
+
+def test_a_field_reviewed_in_full_has_its_exact_rate_as_limit():
+    result = stats.evaluate(n=7, deviations=0, confidence=0.95, tolerable=0.05, population=7)
+    assert result.census and result.upper_deviation_limit == 0.0 and result.acceptable
+    assert stats.evaluate(n=7, deviations=0, confidence=0.95, population=8).upper_deviation_limit > 0.3
+
+
+def test_fields_reviewed_in_full_add_no_sampling_error_to_the_combined_limit():
+    sampled = stats.StratumCounts("a", 300, 54, 2)
+    full = stats.StratumCounts("b", 7, 7, 0)
+    combined = stats.evaluate_stratified([sampled, full], confidence=0.95)
+    alone = stats.evaluate_stratified([sampled], confidence=0.95)
+    assert combined.deviation_rate == pytest.approx(300 / 307 * 2 / 54)
+    assert combined.effective_n == pytest.approx(54 / (300 / 307) ** 2)
+    assert combined.upper_deviation_limit < alone.upper_deviation_limit
+    everything = stats.evaluate_stratified([full, stats.StratumCounts("c", 5, 5, 1)], confidence=0.95)
+    assert (
+        everything.upper_deviation_limit == pytest.approx(everything.deviation_rate) == pytest.approx(1 / 12)
+    )
+
+
+def test_sentence_for_a_field_reviewed_in_full():
+    text = stats.evaluation_sentence(
+        label="Xây dựng",
+        population=7,
+        reviewed=7,
+        deviations=0,
+        upper_limit=0.0,
+        confidence=0.95,
+        tolerable=0.05,
+        record_word="hồ sơ",
+        census=True,
+    )
+    assert "kiểm tra toàn bộ 7 hồ sơ" in text and "không vượt mức" in text

@@ -51,6 +51,7 @@ class Command(BaseCommand):
         ev.add_argument("--deviations", type=int, required=True, help="deviations found")
         ev.add_argument("--confidence", required=True)
         ev.add_argument("--tolerable", help="compare the upper limit with this rate")
+        ev.add_argument("--population", type=int, help="population size: n ≥ population means a census")
         ev.add_argument("--format", choices=["json", "table"], default="table")
 
         iso = sub.add_parser("iso", help="ISO 2859-1 code letter and sample size")
@@ -100,13 +101,14 @@ class Command(BaseCommand):
         ]
         self._emit(result.as_dict(), format, lines)
 
-    def _evaluate(self, *, n, deviations, confidence, tolerable, format, **_):
+    def _evaluate(self, *, n, deviations, confidence, tolerable, population, format, **_):
         try:
             result = stats.evaluate(
                 n=n,
                 deviations=deviations,
                 confidence=_rate(confidence, "--confidence"),
                 tolerable=_rate(tolerable, "--tolerable") if tolerable is not None else None,
+                population=population,
             )
         except stats.SamplingError as exc:
             raise CommandError(str(exc)) from None
