@@ -45,25 +45,31 @@ FIGURE_LABELS = {
     "quality_passed": _("Đạt chất lượng"),
     "quality_failed": _("Không đạt"),
     "quality_pass_rate": _("Tỷ lệ đạt"),
+    "quality_returned": _("Trả lại để chỉnh sửa"),
     "returned_total": _("Số lần bị trả lại"),
-    "returned": _("Bị trả lại để chỉnh sửa"),
     "proactive_count": _("Chủ động tham mưu"),
 }
 RATE_FIGURES = frozenset({"on_time_rate", "quality_pass_rate"})
 
 
-def _id_filters(as_of: date) -> dict[str, Q]:
-    """The record filter behind each countable figure (same definitions as the engine)."""
-    from congvu.metrics.engine import bucket_q
+def _records_behind(figure: str, register: str, as_of: date) -> Q:
+    """The records behind a countable figure, exactly as the engine counts them."""
+    from congvu.metrics import engine
 
-    filters = {"total": Q()}
-    for bucket in BUCKETS:
-        filters[bucket] = bucket_q(bucket, as_of)
-    filters["quality_passed"] = Q(quality="passed")
-    filters["quality_failed"] = Q(quality="failed")
-    filters["returned"] = Q(returned_count__gt=0) | Q(quality="returned")
-    filters["proactive_count"] = Q(proactive=True)
-    return filters
+    if hasattr(engine, "figure_q"):
+        return engine.figure_q(figure, register, as_of)
+    # The engine's documented minimum: the buckets; quality and initiative by their definitions.
+    if figure in ("total", *BUCKETS):
+        return engine.bucket_q(figure, as_of)
+    done = Q(received_on__lte=as_of, completed_on__lte=as_of)
+    verdict = {"quality_passed": "passed", "quality_failed": "failed", "quality_returned": "returned"}
+    if figure in verdict:
+        return done & Q(quality=verdict[figure])
+    if figure == "returned_total":
+        return Q(received_on__lte=as_of, returned_count__gt=0)
+    if figure == "proactive_count":
+        return Q(received_on__lte=as_of, proactive=True)
+    raise ValueError(figure)
 
 
 # metric -> list of (group key, label, register, record filter, figures shown, figures with id lists)
@@ -87,8 +93,15 @@ METRIC_GROUPS: dict[str, list[tuple[str, str, str, Q, tuple[str, ...], tuple[str
             _("Nhiệm vụ được giao"),
             "tasks",
             Q(),
-            ("total", "quality_passed", "quality_failed", "quality_pass_rate", "returned_total"),
-            ("total", "quality_passed", "quality_failed", "returned"),
+            (
+                "total",
+                "quality_passed",
+                "quality_failed",
+                "quality_returned",
+                "quality_pass_rate",
+                "returned_total",
+            ),
+            ("total", "quality_passed", "quality_failed", "quality_returned", "returned_total"),
         ),
     ],
     "tasks_proactive": [
@@ -222,7 +235,6 @@ def compute_snapshot(*, metric: str, scope: LeaderScope, as_of: date) -> dict:
     from congvu.metrics.engine import compute_metrics
 
     tasks, dossiers = leader_records(scope, as_of)
-    id_filters = _id_filters(as_of)
     groups = []
     for key, label, register, record_filter, shown, with_ids in METRIC_GROUPS[metric]:
         records = (tasks if register == "tasks" else dossiers).filter(record_filter)
@@ -230,7 +242,11 @@ def compute_snapshot(*, metric: str, scope: LeaderScope, as_of: date) -> dict:
         row = rows[0] if rows else {}
         figures = {name: _jsonable(row.get(name, 0 if name == "total" else None)) for name in shown}
         ids = {
-            name: list(records.filter(id_filters[name]).order_by("pk").values_list("pk", flat=True))
+            name: list(
+                records.filter(_records_behind(name, register, as_of))
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
             for name in with_ids
         }
         groups.append({"key": key, "label": str(label), "register": register, "figures": figures, "ids": ids})

@@ -298,6 +298,7 @@ def inspection_create(
     require_role(actor, Role.INSPECTOR, Role.LEAD)
     if kind == InspectionKind.SCHEDULED:
         _check(plan_item is not None, _("Cuộc kiểm tra theo kế hoạch phải chọn một đơn vị trong kế hoạch."))
+        plan_item = PlanItem.objects.select_related("plan", "unit").get(pk=plan_item.pk)  # fresh plan status
         _check(
             plan_item.plan.status == PlanStatus.APPROVED,
             _("Kế hoạch “%(plan)s” chưa được phê duyệt.") % {"plan": plan_item.plan},

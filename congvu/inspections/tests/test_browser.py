@@ -1,0 +1,209 @@
+"""End to end in Debian's chromium: one inspection from the annual plan to closed, each step done by
+the role the workflow names (lead, inspector, focal point, unit head), and an outsider who gets 404."""
+
+import re
+
+import pytest
+
+from congvu.conftest import PASSWORD
+from congvu.inspections.models import Inspection
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=areas]")
+
+
+def logout(page):
+    page.click("[data-testid=user-menu]")
+    page.click("text=Đăng xuất")
+    page.wait_for_selector("#id_username")
+
+
+def open_tab(page, live_server, inspection_pk, tab):
+    page.goto(f"{live_server.url}/inspections/{inspection_pk}/?tab={tab}")
+
+
+def status_is(page, text):
+    assert page.inner_text("[data-testid=inspection-status]") == text
+
+
+def move(page, to_status):
+    page.click(f"[data-testid=move-{to_status}]")
+    page.wait_for_load_state()
+
+
+def test_one_inspection_from_plan_to_closed_by_the_right_roles(live_server, page, personas):
+    page.on("dialog", lambda dialog: dialog.accept())  # the data-confirm confirmations
+
+    # The lead drafts the annual plan, adds the unit and approves it, then sets up the inspection.
+    login(page, live_server, "p-lead")
+    page.goto(f"{live_server.url}/inspections/plans/new/")
+    page.fill("#id_title", "Kế hoạch kiểm tra công vụ năm 2025")
+    page.fill("#id_year", "2025")
+    page.click("[data-testid=plan-form] button[type=submit]")
+    page.select_option("#id_unit", label="Sở Xây dựng")
+    page.select_option("#id_month", "7")
+    page.fill("#id_period_from", "01/01/2025")
+    page.fill("#id_period_to", "30/06/2025")
+    page.click("[data-testid=plan-item-form] button[type=submit]")
+    page.click("[data-testid=approve-plan]")
+    assert page.inner_text("[data-testid=plan-status]") == "Đã phê duyệt"
+    page.click("[data-testid^=start-inspection-]")
+    page.fill("#id_decision_number", "15/QĐ-SNV")
+    page.fill("#id_decision_date", "01/07/2025")
+    page.fill("#id_self_report_due", "15/07/2025")
+    page.click("[data-testid=create-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=team-form]")
+    pk = int(re.search(r"/inspections/(\d+)/", page.url).group(1))
+    page.select_option("#id_user", label="p-lead (Lãnh đạo kiểm tra)")
+    page.select_option("#id_role", "head")
+    page.click("[data-testid=team-form] button[type=submit]")
+    page.select_option("#id_user", label="p-inspector (Thành viên đoàn kiểm tra)")
+    page.select_option("#id_role", "member")
+    page.click("[data-testid=team-form] button[type=submit]")
+    assert "p-inspector" in page.inner_text("[data-testid=team-table]")
+    open_tab(page, live_server, pk, "overview")
+    move(page, "decided")
+    status_is(page, "Đã có quyết định")
+    logout(page)
+
+    # Before the notice, the unit does not know of the inspection.
+    login(page, live_server, "p-focal")
+    assert page.goto(f"{live_server.url}/inspections/{pk}/").status == 404
+    logout(page)
+
+    login(page, live_server, "p-inspector")
+    open_tab(page, live_server, pk, "overview")
+    move(page, "notified")
+    status_is(page, "Đã thông báo")
+    logout(page)
+
+    # The focal point writes the self-report and submits it; the unit head approves and sends it.
+    login(page, live_server, "p-focal")
+    open_tab(page, live_server, pk, "documents")
+    page.fill("[data-testid^=answer-request-]", "Đơn vị đã tự kiểm tra, không phát hiện vi phạm.")
+    page.click("[data-testid^=save-request-]")
+    page.click("[data-testid^=submit-request-]")
+    assert "Chờ thủ trưởng duyệt" in page.content()
+    logout(page)
+
+    login(page, live_server, "p-head")
+    open_tab(page, live_server, pk, "documents")
+    page.click("[data-testid^=approve-request-]")
+    open_tab(page, live_server, pk, "overview")
+    move(page, "self_report_received")
+    status_is(page, "Đã nhận báo cáo tự kiểm tra")
+    logout(page)
+
+    # The inspector goes on site, fills the checklist, signs the minutes, records a finding and a
+    # recommendation, and sends the finding to the unit for explanation.
+    login(page, live_server, "p-inspector")
+    open_tab(page, live_server, pk, "documents")
+    assert "Đơn vị đã tự kiểm tra, không phát hiện vi phạm." in page.content()
+    open_tab(page, live_server, pk, "overview")
+    move(page, "on_site")
+    open_tab(page, live_server, pk, "checklist")
+    page.click("[data-testid=create-checklists]")
+    selects = page.locator("select[name^=result-]")
+    for i in range(selects.count()):
+        selects.nth(i).select_option("passed")
+    selects.nth(0).select_option("failed")
+    page.locator("textarea[name^=notes-]").nth(0).fill("Hai công chức đến muộn.")
+    page.click("[data-testid^=save-sheet-]")
+    assert "Đã lưu phiếu" in page.content()
+    open_tab(page, live_server, pk, "overview")
+    move(page, "minutes_signed")
+    status_is(page, "Đã ký biên bản")
+    open_tab(page, live_server, pk, "findings")
+    page.click("[data-testid=finding-form-box] summary")
+    page.fill("#id_description", "Chưa chấp hành nghiêm thời giờ làm việc.")
+    page.select_option("#id_category", "shortcoming")
+    page.click("[data-testid=finding-form] button[type=submit]")
+    page.click("[data-testid^=send-finding-]")
+    page.click("[data-testid=recommendation-form-box] summary")
+    page.select_option("#id_kind", "correction")
+    page.fill("#id_addressee", "Giám đốc Sở Xây dựng")
+    page.fill("#id_content", "Chấn chỉnh việc chấp hành thời giờ làm việc.")
+    page.fill("#id_deadline", "30/09/2025")
+    page.click("[data-testid=recommendation-form] button[type=submit]")
+    assert "Chấn chỉnh việc chấp hành thời giờ làm việc." in page.inner_text("[data-testid=recommendations]")
+    logout(page)
+
+    # The unit explains the finding (focal point writes, head approves).
+    login(page, live_server, "p-focal")
+    open_tab(page, live_server, pk, "findings")
+    page.fill("[data-testid^=answer-explanation-]", "Do mưa lớn, đơn vị đã nhắc nhở.")
+    page.click("[data-testid^=save-explanation-]")
+    page.click("[data-testid^=submit-explanation-]")
+    logout(page)
+    login(page, live_server, "p-head")
+    open_tab(page, live_server, pk, "findings")
+    page.click("[data-testid^=approve-explanation-]")
+    logout(page)
+
+    # The inspector confirms the finding; the lead records the conclusion notice and concludes.
+    login(page, live_server, "p-inspector")
+    open_tab(page, live_server, pk, "findings")
+    assert "Do mưa lớn, đơn vị đã nhắc nhở." in page.content()
+    page.click("[data-testid^=confirm-finding-]")
+    logout(page)
+    login(page, live_server, "p-lead")
+    open_tab(page, live_server, pk, "overview")
+    page.click("text=Sửa thông tin: quyết định, thời kỳ, kết luận")
+    page.fill("#id_conclusion_number", "20/TB-SNV")
+    page.fill("#id_conclusion_date", "01/08/2025")
+    page.click("[data-testid=edit-form] button[type=submit]")
+    move(page, "concluded")
+    status_is(page, "Đã có kết luận")
+    logout(page)
+
+    login(page, live_server, "p-inspector")
+    open_tab(page, live_server, pk, "overview")
+    move(page, "remediation")
+    status_is(page, "Đang khắc phục")
+    logout(page)
+
+    # Remediation: the focal point reports, the head approves, the inspector accepts, the lead closes.
+    login(page, live_server, "p-focal")
+    open_tab(page, live_server, pk, "remediation")
+    page.fill("[data-testid^=new-report-]", "Đã chấn chỉnh, lắp máy chấm công.")
+    page.click("[data-testid^=start-report-]")
+    page.click("[data-testid^=submit-report-]")
+    logout(page)
+    login(page, live_server, "p-head")
+    open_tab(page, live_server, pk, "remediation")
+    page.click("[data-testid^=approve-report-]")
+    logout(page)
+    login(page, live_server, "p-inspector")
+    open_tab(page, live_server, pk, "remediation")
+    page.click("[data-testid^=accept-report-]")
+    open_tab(page, live_server, pk, "overview")
+    assert page.locator("[data-testid=move-closed]").count() == 0  # closing is the lead's move
+    logout(page)
+    login(page, live_server, "p-lead")
+    open_tab(page, live_server, pk, "overview")
+    move(page, "closed")
+    status_is(page, "Đã kết thúc")
+    history = page.inner_text("[data-testid=history]")
+    for label in (
+        "Đã có quyết định",
+        "Đã thông báo",
+        "Đang kiểm tra trực tiếp",
+        "Đã có kết luận",
+        "Đã kết thúc",
+    ):
+        assert label in history
+    logout(page)
+
+    # Another unit's focal point: 404 on the inspection and its tabs.
+    login(page, live_server, "p-outsider")
+    assert page.goto(f"{live_server.url}/inspections/{pk}/").status == 404
+    assert page.goto(f"{live_server.url}/inspections/{pk}/?tab=findings").status == 404
+    assert "Không tìm thấy" in page.content()
+    assert Inspection.objects.get(pk=pk).status == "closed"
