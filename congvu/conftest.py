@@ -27,6 +27,18 @@ def _plain_http():
         yield
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests (browser tests) flush the database when they end, which would wipe the
+    rows that data migrations seed (calendar decisions, fields, checklist templates) for every
+    later test in the same worker. Serialized rollback restores them."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+            item.add_marker(
+                pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False
+            )
+
+
 @dataclass
 class Personas:
     unit: object  # the unit under inspection (a department)
