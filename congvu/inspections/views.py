@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Callable
-from urllib.parse import quote
+from datetime import date
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -545,7 +546,11 @@ def checklist_save(request, pk, checklist_pk):
 def item_records(request, item_pk, group, figure):
     """The records behind one frozen figure: the ids stored in the snapshot, read now (so the list
     is the same one the team saw), each linking to its register page."""
-    item = ChecklistItem.objects.filter(pk=item_pk).select_related("checklist__inspection").first()
+    item = (
+        ChecklistItem.objects.filter(pk=item_pk)
+        .select_related("checklist__inspection", "checklist__appointment__unit")
+        .first()
+    )
     if item is None:
         raise Http404
     inspection = selectors.inspection_get(fetched_by=request.user, pk=item.checklist.inspection_id)
@@ -582,8 +587,37 @@ def item_records(request, item_pk, group, figure):
             "page": page,
             "rows": rows,
             "as_of": snap.get("as_of"),
+            "live_links": _live_links(item, grp, figure),
         },
     )
+
+
+def _live_links(item: ChecklistItem, group: dict, figure: str) -> list[tuple[str, str]]:
+    """Links to the performance engine's live drill-down (`metrics:records`) for the same leader,
+    period and figure, if that page exists: the head's whole unit, or each field of a deputy's
+    portfolio. Live lists follow later imports; the frozen list on this page does not."""
+    try:
+        base = reverse("metrics:records")
+    except NoReverseMatch:
+        return []
+    snap = item.snapshot or {}
+    sheet = item.checklist
+    if sheet.appointment is None or group.get("key") != "all":
+        return []
+    params = {
+        "register": group.get("register", "tasks"),
+        "unit": sheet.appointment.unit.code,
+        "date_from": sheet.period_from.strftime("%d/%m/%Y"),
+        "date_to": sheet.period_to.strftime("%d/%m/%Y"),
+        "as_of": date.fromisoformat(snap["as_of"]).strftime("%d/%m/%Y") if snap.get("as_of") else "",
+        "bucket": figure,
+    }
+    if sheet.subject == "head":
+        return [(_("Toàn đơn vị"), f"{base}?{urlencode(params)}")]
+    return [
+        (field.name, f"{base}?{urlencode(params | {'field': field.code})}")
+        for field in sheet.appointment.fields.order_by("name")
+    ]
 
 
 def _records_xlsx(request, model, register, ids, item, figure):

@@ -260,3 +260,23 @@ def test_records_page_outsider_gets_404(client, sheets, personas):
 
 def test_observation_items_carry_no_snapshot(sheets):
     assert not ChecklistItem.objects.filter(checklist__subject="unit").exclude(snapshot=None).exists()
+
+
+def test_the_records_page_links_to_the_live_drill_down_for_the_head(client, sheets, personas):
+    import re
+
+    item = _item(sheets["head"], "tasks_progress")
+    client.force_login(personas.lead)
+    body = client.get(
+        reverse("inspections:item_records", args=[item.pk, "all", "done_late"])
+    ).content.decode()
+    links = re.findall(r'href="([^"]+)" data-testid="live-link"', body)
+    assert len(links) == 1
+    live = client.get(links[0].replace("&amp;", "&"))
+    assert live.status_code == 200
+    assert "T2" in live.content.decode()
+    deputy_item = _item(sheets["deputy"], "tasks_progress")
+    body = client.get(
+        reverse("inspections:item_records", args=[deputy_item.pk, "all", "total"])
+    ).content.decode()
+    assert body.count('data-testid="live-link"') == 1  # one per field of the portfolio

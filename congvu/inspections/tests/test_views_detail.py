@@ -121,3 +121,11 @@ def test_outsider_gets_404_on_edit_and_transition(client, personas, inspection):
         ).status_code
         == 404
     )
+
+
+def test_leadership_posting_a_move_gets_403_and_nothing_changes(client, personas, inspection):
+    client.force_login(personas.leadership)
+    response = client.post(reverse("inspections:transition", args=[inspection.pk]), {"to_status": "decided"})
+    assert response.status_code == 403
+    inspection.refresh_from_db()
+    assert inspection.status == "draft"
