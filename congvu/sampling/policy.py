@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from congvu.inspections.models import TeamMember
+from congvu.inspections import policy as inspection_policy
 from congvu.inspections.workflow import WORKING_STATUSES, status_label
 
 # The team may create a sample while the inspection is being prepared, and draw, extend and review
@@ -18,12 +18,10 @@ UNIT_SEES_REVIEWS = frozenset({"minutes_signed", "concluded", "remediation", "cl
 
 
 def is_team(user, inspection) -> bool:
-    """An inspection lead, or an inspector on this inspection's team."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    """An inspection lead, or a member of this inspection's team (the inspections' own rule)."""
+    if not getattr(user, "is_active", False):
         return False
-    if user.has_role("lead"):
-        return True
-    return user.has_role("inspector") and TeamMember.objects.filter(inspection=inspection, user=user).exists()
+    return inspection_policy.is_team(user, inspection)
 
 
 def require_team(user, inspection) -> None:

@@ -5,27 +5,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.text import fold
 from congvu.inspections.models import Inspection
-from congvu.inspections.workflow import DISCLOSED_STATUSES
+from congvu.inspections.selectors import inspections_visible
 from congvu.sampling import stats
 from congvu.sampling.models import DeviationType, Review, Sample, SampleItem, SampleStatus, SampleStratum
 
 
-def _disclosed(prefix: str = "") -> Q:
-    q = Q(pk__in=[])
-    for kind, statuses in DISCLOSED_STATUSES.items():
-        q |= Q(**{f"{prefix}kind": kind, f"{prefix}status__in": statuses})
-    return q
-
-
 def samples_visible(fetched_by) -> QuerySet:
+    """Samples of the units the user sees, of inspections the user may open; the inspected unit sees a
+    sample only once it is drawn."""
     qs = Sample.objects.visible_to(fetched_by)
     if getattr(fetched_by, "is_unit_role", False):
-        qs = qs.filter(status=SampleStatus.DRAWN).filter(_disclosed("inspection__"))
+        qs = qs.filter(status=SampleStatus.DRAWN, inspection__in=inspections_visible(fetched_by))
     return qs
 
 
@@ -47,10 +42,17 @@ def sample_list(
             | Q(unit__name_folded__contains=folded)
             | Q(inspection__title__icontains=query)
         )
+    reviewed = Count("items__review", distinct=True)
+    deviations = Count("items__review", filter=Q(items__review__deviation=True), distinct=True)
+    if getattr(fetched_by, "is_unit_role", False):
+        # The unit sees review counts only once the minutes are signed (policy.UNIT_SEES_REVIEWS).
+        from congvu.sampling.policy import UNIT_SEES_REVIEWS
+
+        shown = Q(inspection__status__in=UNIT_SEES_REVIEWS)
+        reviewed = Case(When(shown, then=reviewed), default=None)
+        deviations = Case(When(shown, then=deviations), default=None)
     return qs.annotate(
-        item_count=Count("items", distinct=True),
-        reviewed_count=Count("items__review", distinct=True),
-        deviation_count=Count("items__review", filter=Q(items__review__deviation=True), distinct=True),
+        item_count=Count("items", distinct=True), reviewed_count=reviewed, deviation_count=deviations
     )
 
 

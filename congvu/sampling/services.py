@@ -5,7 +5,6 @@ its commitment, not its seed."""
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -35,8 +34,6 @@ from congvu.sampling.planning import SizePlan
 from congvu.sampling.population import read_population
 
 WRITE_ROLES = ("inspector", "lead")
-EVIDENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".odt", ".ods")
-EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 REVIEW_FIELDS = [
     "on_time",
     "complete",
@@ -346,22 +343,15 @@ def sample_extend(*, actor, stratum: SampleStratum, new_size: int) -> list[Sampl
 
 
 def _store_evidence(review: Review, evidence) -> None:
+    """Size, extension and content must agree (the inspections' evidence rules); keep the SHA-256."""
     from pathlib import PurePath
 
-    name = PurePath(evidence.name or "").name
-    if PurePath(name).suffix.lower() not in EVIDENCE_EXTENSIONS:
-        raise ValidationError(
-            _("Tệp “%(name)s”: chỉ nhận %(ext)s.") % {"name": name, "ext": ", ".join(EVIDENCE_EXTENSIONS)}
-        )
-    if evidence.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(_("Tệp “%(name)s” lớn hơn 20 MB.") % {"name": name})
-    digest = hashlib.sha256()
-    for chunk in evidence.chunks():
-        digest.update(chunk)
-    evidence.seek(0)
+    from congvu.inspections.files import check_upload
+
+    checked = check_upload(evidence)
     review.evidence = evidence
-    review.evidence_name = name[:255]
-    review.evidence_sha256 = digest.hexdigest()
+    review.evidence_name = PurePath(evidence.name or "").name[:255]
+    review.evidence_sha256 = checked.sha256
 
 
 @transaction.atomic

@@ -57,6 +57,7 @@ def sample_list(request):
         query=request.GET.get("q", "").strip(),
         status=request.GET.get("status", "").strip(),
         register=request.GET.get("register", "").strip(),
+        inspection_id=int(request.GET["inspection"]) if request.GET.get("inspection", "").isdigit() else None,
     )
     qs, sort = sort_queryset(request, qs, _LIST_SORTS, "-created")
     if wants_xlsx(request):
@@ -440,8 +441,10 @@ def verify(request, pk):
         {
             "sample": sample,
             "steps": guide.steps(sample),
+            "english": guide.ENGLISH,
             "report": report,
             "population_url": _population_url(sample),
+            "file_name": guide.population_file_name(sample),
         },
     )
 

@@ -235,8 +235,10 @@ def test_review_keeps_evidence_with_its_sha256(personas, drawn, tmp_path, settin
     review = _review(personas, drawn.items.first(), evidence=SimpleUploadedFile("bien-ban.pdf", content))
     assert review.evidence_name == "bien-ban.pdf"
     assert review.evidence_sha256 == hashlib.sha256(content).hexdigest()
-    with pytest.raises(ValidationError, match="chỉ nhận"):
+    with pytest.raises(ValidationError, match="không được phép"):
         _review(personas, drawn.items.last(), evidence=SimpleUploadedFile("virus.exe", b"MZ"))
+    with pytest.raises(ValidationError, match="không khớp với nội dung"):
+        _review(personas, drawn.items.last(), evidence=SimpleUploadedFile("virus.pdf", b"MZ\x90\x00"))
 
 
 def test_a_deviation_becomes_a_finding_linked_to_its_dossier(personas, drawn):

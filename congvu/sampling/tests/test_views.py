@@ -51,6 +51,26 @@ def test_outsider_does_not_see_another_units_sample_in_the_list(client, personas
     assert drawn.title not in response.content.decode()
 
 
+def test_unit_users_see_no_review_counts_in_the_list_before_the_minutes(client, personas, drawn):
+    services.review_record(
+        actor=personas.inspector,
+        item=_item(drawn),
+        on_time="no",
+        complete="yes",
+        legal_basis_correct="yes",
+        apology_slip="missing",
+        quality="passed",
+        deviation=True,
+        deviation_type="no_apology",
+    )
+    client.force_login(personas.focal)
+    row = client.get(reverse("sampling:list")).context["page"][0]
+    assert (row.item_count, row.reviewed_count, row.deviation_count) == (31, None, None)
+    Inspection.objects.filter(pk=drawn.inspection_id).update(status="minutes_signed")
+    row = client.get(reverse("sampling:list")).context["page"][0]
+    assert (row.reviewed_count, row.deviation_count) == (1, 1)
+
+
 def test_unit_users_see_nothing_of_a_sample_before_the_draw(client, personas, inspection, records):
     sample = make_sample(personas, inspection)
     client.force_login(personas.focal)
@@ -268,6 +288,7 @@ def test_verify_page_redoes_the_draw(client, personas, drawn):
     client.force_login(personas.focal)
     page = client.get(reverse("sampling:verify", args=[drawn.pk]), {"check": "1"}).content.decode()
     assert "Khớp: rút lại từ hạt giống cho đúng mẫu đã lưu." in page
+    assert f">tong-the-mau-{drawn.pk}.txt</a>" in page and "To verify:" in page
     partial = client.get(reverse("sampling:verify", args=[drawn.pk]), {"check": "1"}, HTTP_HX_REQUEST="true")
     assert b"verify-report" in partial.content and b"<html" not in partial.content
 
@@ -288,3 +309,9 @@ def test_list_searches_sorts_and_filters(client, personas, drawn):
     assert drawn.title in found.content.decode()
     missing = client.get(reverse("sampling:list"), {"q": "không có mẫu này"})
     assert drawn.title not in missing.content.decode()
+    by_inspection = client.get(reverse("sampling:list"), {"inspection": drawn.inspection_id + 1})
+    assert drawn.title not in by_inspection.content.decode()
+    assert (
+        drawn.title
+        in client.get(reverse("sampling:list"), {"inspection": drawn.inspection_id}).content.decode()
+    )
