@@ -347,21 +347,8 @@ def inspection_detail(request, pk):
     tab = request.GET.get("tab", "overview")
     if tab not in TAB_KEYS:
         tab = "overview"
-    if tab == "overview" and wants_xlsx(request):
-        rows = (
-            (c.at, c.actor_label, status_label(c.from_status), status_label(c.to_status), c.note)
-            for c in selectors.inspection_history(fetched_by=request.user, inspection=inspection)
-        )
-        headers = [
-            _("Thời điểm"),
-            _("Người thực hiện"),
-            _("Từ trạng thái"),
-            _("Sang trạng thái"),
-            _("Ghi chú"),
-        ]
-        return xlsx_response(f"lich-su-kiem-tra-{inspection.pk}.xlsx", headers, rows, sheet=_("Lịch sử"))
-    if tab == "findings" and wants_xlsx(request):
-        return _findings_xlsx(request, inspection)
+    if wants_xlsx(request):
+        return _TAB_EXPORTS[tab](request, inspection)
     user = request.user
     context = {
         "inspection": inspection,
@@ -379,6 +366,90 @@ def inspection_detail(request, pk):
         **_tab_context(request, inspection, tab),
     }
     return render(request, "inspections/detail.html", context)
+
+
+def _history_xlsx(request, inspection):
+    rows = (
+        (c.at, c.actor_label, status_label(c.from_status), status_label(c.to_status), c.note)
+        for c in selectors.inspection_history(fetched_by=request.user, inspection=inspection)
+    )
+    headers = [_("Thời điểm"), _("Người thực hiện"), _("Từ trạng thái"), _("Sang trạng thái"), _("Ghi chú")]
+    return xlsx_response(f"lich-su-kiem-tra-{inspection.pk}.xlsx", headers, rows, sheet=_("Lịch sử"))
+
+
+def _team_xlsx(request, inspection):
+    rows = (
+        (m.user.full_name or m.user.username, m.get_role_display(), m.organisation)
+        for m in selectors.team_for(fetched_by=request.user, inspection=inspection)
+    )
+    headers = [_("Họ và tên"), _("Vai trò trong đoàn"), _("Cơ quan công tác")]
+    return xlsx_response(f"doan-kiem-tra-{inspection.pk}.xlsx", headers, rows, sheet=_("Đoàn kiểm tra"))
+
+
+def _figures_text(item: ChecklistItem) -> str:
+    parts = []
+    for group in (item.snapshot or {}).get("groups", []):
+        figures = ", ".join(
+            f"{FIGURE_LABELS.get(k, k)}: {'—' if v is None else v}"
+            for k, v in group.get("figures", {}).items()
+        )
+        parts.append(f"{group.get('label', '')}: {figures}")
+    return "\n".join(parts)
+
+
+def _checklist_xlsx(request, inspection):
+    sheets = selectors.checklists_for(fetched_by=request.user, inspection=inspection)
+    rows = (
+        (
+            sheet.title,
+            item.section_title,
+            item.order,
+            item.text,
+            item.get_result_display(),
+            item.notes,
+            item.snapshot_as_of,
+            _figures_text(item),
+        )
+        for sheet in sheets
+        for item in sheet.items.all()
+    )
+    headers = [_("Phiếu"), _("Phần"), _("Mục"), _("Nội dung kiểm tra"), _("Kết quả"), _("Ghi chú")]
+    headers += [_("Số liệu tính đến"), _("Số liệu chốt")]
+    return xlsx_response(f"phieu-kiem-tra-{inspection.pk}.xlsx", headers, rows, sheet=_("Phiếu kiểm tra"))
+
+
+def _documents_xlsx(request, inspection):
+    unit_side = request.user.is_unit_role
+    rows = (
+        (
+            r.title,
+            r.due_on,
+            r.get_response_status_display(),
+            r.response_text if (unit_side or r.is_final) else "",
+            r.approved_at,
+        )
+        for r in selectors.document_requests_for(fetched_by=request.user, inspection=inspection)
+    )
+    headers = [_("Tài liệu yêu cầu"), _("Hạn"), _("Tình trạng"), _("Nội dung trả lời"), _("Duyệt lúc")]
+    return xlsx_response(f"yeu-cau-tai-lieu-{inspection.pk}.xlsx", headers, rows, sheet=_("Yêu cầu tài liệu"))
+
+
+def _remediation_xlsx(request, inspection):
+    rows = (
+        (
+            r.get_kind_display(),
+            r.addressee,
+            r.content,
+            r.deadline,
+            r.get_status_display(),
+            r.reports.count(),
+            r.done_at,
+        )
+        for r in selectors.recommendations_for(fetched_by=request.user, inspection=inspection)
+    )
+    headers = [_("Hình thức"), _("Đối tượng"), _("Nội dung"), _("Hạn"), _("Trạng thái")]
+    headers += [_("Số báo cáo khắc phục"), _("Hoàn thành lúc")]
+    return xlsx_response(f"khac-phuc-{inspection.pk}.xlsx", headers, rows, sheet=_("Khắc phục"))
 
 
 def _findings_xlsx(request, inspection):
@@ -412,6 +483,16 @@ def _findings_xlsx(request, inspection):
     headers = [_("Loại"), "#", _("Phân loại / hình thức"), _("Mức độ / đối tượng"), _("Nội dung")]
     headers += [_("Người chịu trách nhiệm / cán bộ"), _("Trạng thái"), _("Hạn")]
     return xlsx_response(f"phat-hien-kien-nghi-{inspection.pk}.xlsx", headers, rows, sheet=_("Phát hiện"))
+
+
+_TAB_EXPORTS = {
+    "overview": _history_xlsx,
+    "team": _team_xlsx,
+    "checklist": _checklist_xlsx,
+    "documents": _documents_xlsx,
+    "findings": _findings_xlsx,
+    "remediation": _remediation_xlsx,
+}
 
 
 @require_POST

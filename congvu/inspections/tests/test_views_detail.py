@@ -129,3 +129,16 @@ def test_leadership_posting_a_move_gets_403_and_nothing_changes(client, personas
     assert response.status_code == 403
     inspection.refresh_from_db()
     assert inspection.status == "draft"
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_every_tab_exports_to_excel_and_the_outsider_gets_404(client, personas, inspection, tab):
+    to_on_site(personas, inspection)
+    services.checklist_instantiate(actor=personas.inspector, inspection=inspection)
+    url = reverse("inspections:detail", args=[inspection.pk])
+    client.force_login(personas.inspector)
+    response = client.get(url, {"tab": tab, "format": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    client.force_login(personas.outsider)
+    assert client.get(url, {"tab": tab, "format": "xlsx"}).status_code == 404
