@@ -284,23 +284,24 @@ def record_findings(w: Walker) -> None:
         actor=w.inspector,
         inspection=w.inspection,
         description="Việc chấp hành kỷ luật, kỷ cương hành chính còn hạn chế: "
-        + (items[0].notes if items else ""),
+        + (items[0].notes if items else "một số công chức chưa đeo thẻ khi làm việc."),
         category="limitation",
         severity="low",
         checklist_items=items,
         source="Phiếu kiểm tra",
     )
     services.finding_send(actor=w.inspector, finding=first)
-    if head_sheet is not None:
-        item = head_sheet.items.filter(metric="tasks_progress").first()
+    item = head_sheet.items.filter(metric="tasks_progress").first() if head_sheet else None
+    problems = _figure_problems(item.snapshot) if item is not None and item.snapshot else []
+    if problems:
         services.finding_record(
             actor=w.inspector,
             inspection=w.inspection,
-            description="Một số nhiệm vụ được giao hoàn thành chậm so với thời hạn.",
+            description="Nhiệm vụ được giao chậm so với thời hạn: " + "; ".join(problems) + ".",
             category="shortcoming",
             severity="medium",
             responsible=head_sheet.official,
-            checklist_items=[item] if item else [],
+            checklist_items=[item],
             source="Số liệu chốt của người đứng đầu",
         )
     services.recommendation_create(
