@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import unicodedata
 from collections.abc import Iterable
@@ -36,7 +37,7 @@ from django.utils.translation import gettext as _
 
 PROCEDURE = "congvu-hmac-sha256-v1"
 NO_FIELD = "-"
-_FORBIDDEN = ("\t", "\n", "\r")
+_BAD = re.compile(r"[\t\n\r]")
 
 
 class PopulationError(ValueError):
@@ -79,15 +80,23 @@ def canonical_records(records: Iterable[PopulationRecord]) -> list[PopulationRec
     result = sorted(records, key=lambda r: (r.field_code, r.code))
     seen: set[str] = set()
     for record in result:
-        for value, what in ((record.field_code, _("mã lĩnh vực")), (record.code, _("mã hồ sơ"))):
-            if not value or any(ch in value for ch in _FORBIDDEN):
-                raise PopulationError(
-                    _(
-                        "%(what)s “%(value)s” trống hoặc chứa ký tự tab/xuống dòng: "
-                        "không thể lập danh sách tổng thể."
-                    )
-                    % {"what": what, "value": value}
+        if (
+            not record.field_code
+            or not record.code
+            or _BAD.search(record.field_code)
+            or _BAD.search(record.code)
+        ):
+            bad_field = not record.field_code or _BAD.search(record.field_code)
+            raise PopulationError(
+                _(
+                    "%(what)s “%(value)s” trống hoặc chứa ký tự tab/xuống dòng: "
+                    "không thể lập danh sách tổng thể."
                 )
+                % {
+                    "what": _("Mã lĩnh vực") if bad_field else _("Mã hồ sơ"),
+                    "value": record.field_code if bad_field else record.code,
+                }
+            )
         if record.code in seen:
             raise PopulationError(
                 _("Mã “%(code)s” xuất hiện hai lần trong tổng thể.") % {"code": record.code}

@@ -16,6 +16,9 @@ from congvu.sampling.models import ApologySlip, DeviationType, ReviewQuality, Tr
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCEL_MAX_ROWS = 1_048_575  # a sheet holds 1,048,576 rows, one of them the header
+# Above this many records the population ranking is left to the population file (an export of
+# 200,000 ranked rows takes some twenty seconds).
+POPULATION_SHEET_LIMIT = 50_000
 
 
 class _Book:
@@ -66,7 +69,7 @@ def _record_dates(item):
     return [record.received_on, record.due_on, record.completed_on]
 
 
-def _verification_sheet(out: _Book, sample) -> None:
+def _verification_sheet(out: _Book, sample, with_population: bool) -> None:
     ws = out.book.add_worksheet(_("Kiểm chứng"))
     ws.set_column(0, 0, 90)
     ws.set_column(1, 1, 90)
@@ -94,6 +97,17 @@ def _verification_sheet(out: _Book, sample) -> None:
         r += 1
     ws.write_string(r, 0, "English", out.bold)
     ws.write_string(r, 1, guide.ENGLISH, out.wrap)
+    if not with_population:
+        ws.write_string(
+            r + 2,
+            0,
+            _("Tổng thể có hơn %(n)s bản ghi nên không kèm bảng xếp hạng trong tệp này; dùng tệp %(file)s.")
+            % {
+                "n": f"{POPULATION_SHEET_LIMIT:,}".replace(",", "."),
+                "file": guide.population_file_name(sample),
+            },
+            out.wrap,
+        )
 
 
 def sample_workbook(sample, items, strata, population_rows) -> HttpResponse:
@@ -135,7 +149,7 @@ def sample_workbook(sample, items, strata, population_rows) -> HttpResponse:
     )
     for r, s in enumerate(strata, start=1):
         out.row(ws, r, [s.field_code, s.field_name, s.population_size, s.planned_size, s.sample_size])
-    _verification_sheet(out, sample)
+    _verification_sheet(out, sample, population_rows is not None)
     if population_rows is not None:
         sizes = {s.field_code: s.sample_size for s in strata}
         ws = out.sheet(

@@ -3,6 +3,7 @@ it absorbed) received in the period under review, as canonical records (`draw.Po
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -46,12 +47,16 @@ def read_population(*, unit_id: int, register: str, period_from, period_to) -> P
         .values_list("pk", "external_code", "source", "field_id", "field__code", "field__name")
         .iterator(chunk_size=5000)
     )
-    repeated = Counter(draw.record_code(code, "", False) for _pk, code, *_rest in rows)
+    plain = [unicodedata.normalize("NFC", code.strip()) for _pk, code, *_rest in rows]
+    repeated = Counter(plain)
+    no_field = _("Chưa xác định lĩnh vực")
     fields: dict[str, FieldInfo] = {}
     records = []
-    for pk, code, source, field_id, field_code, field_name in rows:
+    for (pk, _code, source, field_id, field_code, field_name), code in zip(rows, plain, strict=True):
         key = field_code or draw.NO_FIELD
-        fields.setdefault(key, FieldInfo(field_id, field_name or _("Chưa xác định lĩnh vực")))
-        plain = draw.record_code(code, "", False)
-        records.append(draw.PopulationRecord(key, draw.record_code(code, source, repeated[plain] > 1), pk))
+        if key not in fields:
+            fields[key] = FieldInfo(field_id, field_name or no_field)
+        if repeated[code] > 1:
+            code = draw.record_code(code, source, True)
+        records.append(draw.PopulationRecord(key, code, pk))
     return Population(records=draw.canonical_records(records), fields=fields)

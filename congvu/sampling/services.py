@@ -246,7 +246,8 @@ def sample_draw(*, actor, sample: Sample) -> Sample:
                 extension=0,
                 **{id_field: ids[ranked.code]},
             )
-            item.full_clean(validate_unique=False, validate_constraints=False)
+            # Field checks only: the foreign keys were just read or created (no query per item).
+            item.clean_fields(exclude=["sample", "stratum", "dossier", "task"])
             items.append(item)
     SampleItem.objects.bulk_create(items, batch_size=1000)
 

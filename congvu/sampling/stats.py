@@ -47,6 +47,9 @@ from scipy.stats import beta, binom, hypergeom
 
 # The search for a sample size stops here: beyond it sampling makes no sense for these registers.
 MAX_SAMPLE_SIZE = 1_000_000
+# Sizes are searched upwards in blocks that grow from 64 to 4096: most answers are below a few hundred,
+# and a cumulative hypergeometric probability over a large field is costly to evaluate.
+_FIRST_BLOCK = 64
 _BLOCK = 4096
 
 
@@ -146,9 +149,9 @@ def attribute_sample_size(*, confidence, tolerable, expected=0, population: int 
         if population < 1:
             raise SamplingError(_("Tổng thể phải có ít nhất 1 hồ sơ."))
         return _hypergeometric_size(conf, tol, exp, population, risk)
-    start = 1
+    start, block = 1, _FIRST_BLOCK
     while start <= MAX_SAMPLE_SIZE:
-        n = np.arange(start, min(start + _BLOCK, MAX_SAMPLE_SIZE + 1), dtype=np.int64)
+        n = np.arange(start, min(start + block, MAX_SAMPLE_SIZE + 1), dtype=np.int64)
         k = _expected_deviations_array(n, exp)
         p = binom.cdf(k, n, float(tol))
         hits = np.flatnonzero(p <= risk)
@@ -165,7 +168,7 @@ def attribute_sample_size(*, confidence, tolerable, expected=0, population: int 
                 achieved_risk=float(p[i]),
                 census=False,
             )
-        start += _BLOCK
+        start, block = start + block, min(block * 2, _BLOCK)
     raise SamplingError(
         _("Cỡ mẫu vượt quá %(max)s: tỷ lệ dự kiến quá gần tỷ lệ chấp nhận được.") % {"max": MAX_SAMPLE_SIZE}
     )
@@ -174,9 +177,9 @@ def attribute_sample_size(*, confidence, tolerable, expected=0, population: int 
 def _hypergeometric_size(conf: Fraction, tol: Fraction, exp: Fraction, N: int, risk: float) -> SizeResult:
     # The least favourable population under "rate ≥ T" has the fewest deviations: ⌈T × N⌉.
     K = max(1, math.ceil(tol * N))
-    start = 1
+    start, block = 1, _FIRST_BLOCK
     while start < N:
-        n = np.arange(start, min(start + _BLOCK, N), dtype=np.int64)
+        n = np.arange(start, min(start + block, N), dtype=np.int64)
         k = _expected_deviations_array(n, exp)
         p = hypergeom.cdf(k, N, K, n)
         hits = np.flatnonzero(p <= risk)
@@ -193,7 +196,7 @@ def _hypergeometric_size(conf: Fraction, tol: Fraction, exp: Fraction, N: int, r
                 achieved_risk=float(p[i]),
                 census=False,
             )
-        start += _BLOCK
+        start, block = start + block, min(block * 2, _BLOCK)
     k_all = expected_deviations(N, exp)
     return SizeResult(
         sample_size=N,

@@ -177,7 +177,8 @@ def sample_detail(request, pk):
             "-stratum__field_code" if sort.startswith("-") else "stratum__field_code", "rank"
         )
     if wants_xlsx(request):
-        rows = services.population_rows(sample) if request.GET.get("population") != "0" else None
+        with_population = sample.population_size <= exports.POPULATION_SHEET_LIMIT
+        rows = services.population_rows(sample) if with_population else None
         return exports.sample_workbook(sample, items, strata, rows)
     context.update({"strata": strata, "page": paginate(request, items), "sort": sort})
     return render(request, "sampling/detail.html", context)

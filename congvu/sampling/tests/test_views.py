@@ -315,3 +315,17 @@ def test_list_searches_sorts_and_filters(client, personas, drawn):
         drawn.title
         in client.get(reverse("sampling:list"), {"inspection": drawn.inspection_id}).content.decode()
     )
+
+
+def test_a_large_population_is_left_to_the_population_file_in_the_export(client, personas, drawn, monkeypatch):
+    from python_calamine import CalamineWorkbook
+
+    from congvu.sampling import exports
+
+    monkeypatch.setattr(exports, "POPULATION_SHEET_LIMIT", 100)
+    client.force_login(personas.inspector)
+    content = client.get(reverse("sampling:detail", args=[drawn.pk]), {"format": "xlsx"}).content
+    book = CalamineWorkbook.from_filelike(__import__("io").BytesIO(content))
+    assert "Tổng thể" not in book.sheet_names
+    text = " ".join(str(c) for row in book.get_sheet_by_name("Kiểm chứng").to_python() for c in row)
+    assert f"tong-the-mau-{drawn.pk}.txt" in text
