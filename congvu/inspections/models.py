@@ -398,8 +398,10 @@ class ItemResult(models.TextChoices):
 
 class ChecklistItem(models.Model):
     """One checked point of an inspection's checklist. For head/deputy items with a `metric`, the
-    engine's figures for the period are frozen into `snapshot` (with the as-of date and the ids of
-    the records behind each figure) so later imports never change what the team saw."""
+    engine's figures for the period are frozen into `snapshot` (with the as-of date and each count's
+    size) and the ids of the records behind each figure into `snapshot_ids`, so later imports never
+    change what the team saw and its links keep opening the same records. The id lists live in their
+    own column so pages that show only the figures never load them."""
 
     checklist = models.ForeignKey(
         Checklist, verbose_name=_("phiếu kiểm tra"), on_delete=models.CASCADE, related_name="items"
@@ -412,6 +414,12 @@ class ChecklistItem(models.Model):
     result = models.CharField(_("kết quả"), max_length=15, choices=ItemResult.choices, blank=True)
     notes = models.TextField(_("ghi chú, nhận xét"), blank=True)
     snapshot = models.JSONField(_("số liệu chốt"), null=True, blank=True)
+    snapshot_ids = models.JSONField(
+        _("mã bản ghi sau từng số liệu"),
+        null=True,
+        blank=True,
+        help_text=_("{nhóm: {số liệu: [mã nhiệm vụ/hồ sơ]}}"),
+    )
     snapshot_as_of = models.DateField(_("số liệu tính đến ngày"), null=True, blank=True)
     snapshot_taken_at = models.DateTimeField(_("chốt số liệu lúc"), null=True, blank=True)
     updated_by = models.ForeignKey(

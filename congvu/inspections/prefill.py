@@ -8,9 +8,9 @@ at the unit or at a unit it absorbed), the records in their charge are:
   that name them as responsible, received during their tenure within the period.
 
 `compute_snapshot` asks the engine (`congvu.metrics.engine.compute_metrics`) for the figures and the
-database for the ids of the records behind each count, and returns plain JSON: the as-of date, the
-figures, and the id lists — stored on the item, so later imports never change it and the links to
-the records keep working.
+database for the ids of the records behind each count, and returns plain JSON: the as-of date and the
+figures (with each count's number of records), and apart from them the id lists — both stored on the
+item, so later imports never change it and the links to the records keep working.
 """
 
 from __future__ import annotations
@@ -229,13 +229,14 @@ def _jsonable(value):
         return str(value)
 
 
-def compute_snapshot(*, metric: str, scope: LeaderScope, as_of: date) -> dict:
-    """The frozen figures of one head/deputy item: plain JSON with the as-of date, each group's
-    figures from the engine and the ids of the records behind each count."""
+def compute_snapshot(*, metric: str, scope: LeaderScope, as_of: date) -> tuple[dict, dict]:
+    """The frozen figures of one head/deputy item: (snapshot, ids). The snapshot is plain JSON with
+    the as-of date, each group's figures from the engine and `counts` (how many records stand behind
+    each linkable figure); ids is {group key: {figure: [record ids]}}."""
     from congvu.metrics.engine import compute_metrics
 
     tasks, dossiers = leader_records(scope, as_of)
-    groups = []
+    groups, all_ids = [], {}
     for key, label, register, record_filter, shown, with_ids in METRIC_GROUPS[metric]:
         records = (tasks if register == "tasks" else dossiers).filter(record_filter)
         rows = compute_metrics(register=register, records=records, as_of=as_of)
@@ -249,9 +250,13 @@ def compute_snapshot(*, metric: str, scope: LeaderScope, as_of: date) -> dict:
             )
             for name in with_ids
         }
-        groups.append({"key": key, "label": str(label), "register": register, "figures": figures, "ids": ids})
+        counts = {name: len(values) for name, values in ids.items()}
+        groups.append(
+            {"key": key, "label": str(label), "register": register, "figures": figures, "counts": counts}
+        )
+        all_ids[key] = ids
     official = scope.appointment.official
-    return {
+    snapshot = {
         "metric": metric,
         "as_of": as_of.isoformat(),
         "from": scope.period_from.isoformat(),
@@ -261,6 +266,7 @@ def compute_snapshot(*, metric: str, scope: LeaderScope, as_of: date) -> dict:
         "fields": sorted(f.name for f in scope.appointment.fields.all()) if scope.subject == "deputy" else [],
         "groups": groups,
     }
+    return snapshot, all_ids
 
 
 def snapshot_summary(snapshot: dict | None) -> dict | None:
@@ -273,7 +279,7 @@ def snapshot_summary(snapshot: dict | None) -> dict | None:
             {
                 "key": g["key"],
                 "figures": g["figures"],
-                "id_counts": {k: len(v) for k, v in g.get("ids", {}).items()},
+                "counts": g.get("counts", {}),
             }
             for g in snapshot.get("groups", [])
         ],

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.text import fold
 from congvu.inspections import policy
 from congvu.inspections.models import (
+    ChecklistItem,
     DocumentRequest,
     Evidence,
     Finding,
@@ -99,8 +100,11 @@ def team_for(*, fetched_by, inspection: Inspection) -> QuerySet:
 
 def checklists_for(*, fetched_by, inspection: Inspection) -> QuerySet:
     """The inspection's checklists; the unit sees them once the minutes are signed."""
+    items = (
+        ChecklistItem.objects.defer("snapshot_ids").select_related("updated_by").prefetch_related("evidence")
+    )
     qs = inspection.checklists.select_related("official", "appointment", "template").prefetch_related(
-        "items__evidence", "items__updated_by"
+        Prefetch("items", queryset=items)
     )
     if getattr(fetched_by, "is_unit_role", False) and not policy.unit_sees_checklist(inspection):
         return qs.none()

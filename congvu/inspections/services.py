@@ -699,7 +699,9 @@ def _make_items(sheet: Checklist, sections, scope: prefill.LeaderScope | None) -
                 metric=t.metric,
             )
             if scope is not None and t.metric:
-                item.snapshot = prefill.compute_snapshot(metric=t.metric, scope=scope, as_of=as_of)
+                item.snapshot, item.snapshot_ids = prefill.compute_snapshot(
+                    metric=t.metric, scope=scope, as_of=as_of
+                )
                 item.snapshot_as_of = as_of
                 item.snapshot_taken_at = now
             item.full_clean(exclude=["checklist"])
@@ -731,15 +733,25 @@ def checklist_snapshot_refresh(
             period_to=sheet.period_to,
         )
         day = min(as_of or _snapshot_as_of(sheet.period_to), sheet.period_to)
-        for item in sheet.items.exclude(metric="").select_for_update():
+        locked = ChecklistItem.objects.filter(checklist_id=sheet.pk).exclude(metric="").defer("snapshot_ids")
+        for item in locked.select_for_update():
             before = prefill.snapshot_summary(item.snapshot)
-            item.snapshot = prefill.compute_snapshot(metric=item.metric, scope=scope, as_of=day)
+            item.snapshot, item.snapshot_ids = prefill.compute_snapshot(
+                metric=item.metric, scope=scope, as_of=day
+            )
             item.snapshot_as_of = day
             item.snapshot_taken_at = now
             item.updated_by = actor
             item.version += 1
             item.save(
-                update_fields=["snapshot", "snapshot_as_of", "snapshot_taken_at", "updated_by", "version"]
+                update_fields=[
+                    "snapshot",
+                    "snapshot_ids",
+                    "snapshot_as_of",
+                    "snapshot_taken_at",
+                    "updated_by",
+                    "version",
+                ]
             )
             audit_record(
                 actor=actor,
@@ -797,7 +809,8 @@ def checklist_save(
     """Save a whole sheet at once: entries are (item id, version the form was built from, result,
     notes). All or nothing: one stale item refuses the whole save, naming the item."""
     inspection = lock_row(Inspection, checklist.inspection_id)
-    items = {i.pk: i for i in checklist.items.select_for_update()}
+    # Not `checklist.items`: a page may have prefetched them with joins that cannot be locked.
+    items = {i.pk: i for i in ChecklistItem.objects.filter(checklist_id=checklist.pk).select_for_update()}
     saved = []
     for item_id, expected_version, result, notes in entries:
         item = items.get(int(item_id))

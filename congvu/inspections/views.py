@@ -216,12 +216,10 @@ def _figures_view(item: ChecklistItem, inspection_pk: int) -> list[dict]:
     groups = []
     for group in snapshot.get("groups", []):
         figures = []
+        counts = group.get("counts", {})
         for name, value in group.get("figures", {}).items():
-            ids = group.get("ids", {}).get(name)
-            if ids is None and name == "proactive_count":
-                ids = group.get("ids", {}).get("proactive_count")
             url = None
-            if ids is not None and ids:
+            if counts.get(name):
                 url = reverse("inspections:item_records", args=[item.pk, group["key"], name])
             figures.append(
                 {
@@ -641,9 +639,9 @@ def item_records(request, item_pk, group, figure):
         raise Http404
     snap = item.snapshot or {}
     grp = next((g for g in snap.get("groups", []) if g.get("key") == group), None)
-    if grp is None or figure not in grp.get("ids", {}):
+    ids = ((item.snapshot_ids or {}).get(group) or {}).get(figure)
+    if grp is None or ids is None:
         raise Http404
-    ids = grp["ids"][figure]
     register = grp.get("register", "tasks")
     from congvu.registers.models import Dossier, Task
 

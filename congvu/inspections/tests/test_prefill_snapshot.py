@@ -120,7 +120,9 @@ def _item(sheet, metric):
 
 
 def _group(item, key="all"):
-    return next(g for g in item.snapshot["groups"] if g["key"] == key)
+    """The group's figures, with its frozen id lists under "ids" (they live in their own column)."""
+    group = next(g for g in item.snapshot["groups"] if g["key"] == key)
+    return {**group, "ids": item.snapshot_ids[key]}
 
 
 def _ids(*records):
@@ -216,12 +218,13 @@ def test_quality_and_stage_items(sheets, records):
 
 def test_the_snapshot_stays_frozen_when_later_imports_change_the_registers(client, sheets, records, personas):
     item = _item(sheets["head"], "tasks_progress")
-    frozen = item.snapshot
+    frozen, frozen_ids = item.snapshot, item.snapshot_ids
     # A later import: the overdue task is now completed, a new task appears in the period, one vanishes.
     Task.objects.filter(pk=records["tasks"]["central_overdue"].pk).update(completed_on=date(2025, 6, 1))
     _task(personas.unit, "T7", date(2025, 3, 3), date(2025, 3, 4), None)
     item.refresh_from_db()
     assert item.snapshot == frozen
+    assert item.snapshot_ids == frozen_ids
     client.force_login(personas.inspector)
     body = client.get(
         reverse("inspections:detail", args=[sheets["head"].inspection_id]), {"tab": "checklist"}
@@ -245,6 +248,8 @@ def test_refreshing_the_snapshot_is_explicit_and_audited(sheets, records, person
     before = next(g for g in event.before["groups"] if g["key"] == "all")
     after = next(g for g in event.after["groups"] if g["key"] == "all")
     assert before["figures"]["open_overdue"] == 1 and after["figures"]["open_overdue"] == 0
+    assert before["counts"]["open_overdue"] == 1 and after["counts"]["open_overdue"] == 0
+    assert item.snapshot_ids["all"]["open_overdue"] == []
 
 
 def test_records_page_outsider_gets_404(client, sheets, personas):
