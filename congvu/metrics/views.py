@@ -139,7 +139,10 @@ def overview(request):
     """Units ranked by on-time rate for a period (toàn tỉnh); a unit user sees only their unit."""
     filters, form = Filters.from_request(request)
     records = metric_records(fetched_by=request.user, register=filters.register, **filters.record_filters())
-    rows = compute_buckets(register=filters.register, records=records, as_of=filters.as_of, by="unit")
+    rows = compute_buckets(
+        register=filters.register, records=records, as_of=filters.as_of, by="unit", with_total=True
+    )
+    total = rows.pop()  # all visible units together
     rows.sort(key=lambda r: (r["on_time_rate"] is None, -(r["on_time_rate"] or 0), -r["total"], r["label"]))
     rank = 0
     for row in rows:
@@ -149,7 +152,6 @@ def overview(request):
     if wants_xlsx(request):
         return _export_table("xep-hang-don-vi.xlsx", rows, filters.register, detail=False, first=_("Đơn vị"))
     base = filters.query()
-    total = compute_buckets(register=filters.register, records=records, as_of=filters.as_of)[0]
     query = urlencode(base)
     return render(
         request,

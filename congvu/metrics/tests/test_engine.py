@@ -208,6 +208,17 @@ def test_group_by_unit_and_predecessors(world):
     assert own["total"] == 9
 
 
+def test_total_merged_from_the_groups_equals_the_ungrouped_figures(world):
+    records = Task.objects.all()
+    *units, total = compute_buckets(register="tasks", records=records, as_of=R, by="unit", with_total=True)
+    (direct,) = compute_buckets(register="tasks", records=records, as_of=R)
+    assert total == direct
+    assert len(units) == 3 and total["total"] == 11  # A–K without H, and X of the other unit
+    # X: due 02/04/2025, done 30/04 (a holiday) → 3–4/04 ✓✓, 7/04 ✗, 8–11 ✓×4, 14–18 ✓×5, 21–25 ✓×5,
+    # Sat 26 ✓, 28 29 ✓✓, 30/04 ✗ → 2 + 4 + 5 + 5 + 1 + 2 = 19: the new maximum
+    assert total["late_days_max"] == 19
+
+
 def test_lateness_outside_the_calendar_is_unknown_not_zero(world):
     # 15/03/2026 is beyond the calendar table (it ends 31/01/2026).
     late = date(2026, 3, 15)
