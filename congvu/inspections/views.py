@@ -63,6 +63,11 @@ TABS = [
     ("remediation", gettext_lazy("Khắc phục")),
 ]
 TAB_KEYS = {key for key, _label in TABS}
+ACTOR_LABELS = {
+    "lead": gettext_lazy("lãnh đạo kiểm tra thực hiện"),
+    "team": gettext_lazy("Đoàn kiểm tra thực hiện"),
+    "unit": gettext_lazy("đơn vị được kiểm tra thực hiện"),
+}
 STAFF_ROLES = ("inspector", "lead")
 
 
@@ -248,13 +253,15 @@ def _tab_context(request, inspection, tab: str) -> dict:
         )
         moves = []
         for name, t in transitions_from(inspection.status, inspection.kind):
-            problems = services.transition_problems(actor=user, inspection=inspection, transition=t)
+            move = {"name": name, "to": t["to"], "label": t["label"], "by": ACTOR_LABELS[t["by"]]}
             if policy.can(user, inspection, t["by"]) and not user.is_read_only:
-                moves.append({"name": name, "to": t["to"], "label": t["label"], "problems": problems})
-            else:
-                moves.append(
-                    {"name": name, "to": t["to"], "label": t["label"], "problems": problems, "hidden": True}
+                move["problems"] = services.transition_problems(
+                    actor=user, inspection=inspection, transition=t
                 )
+            else:
+                # Someone else's move: say whose, not what still blocks it (that is the team's work).
+                move["hidden"] = True
+            moves.append(move)
         ctx["moves"] = moves
         if policy.is_team(user, inspection) and inspection.status != "closed":
             ctx["edit_form"] = InspectionEditForm(

@@ -142,3 +142,20 @@ def test_every_tab_exports_to_excel_and_the_outsider_gets_404(client, personas, 
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     client.force_login(personas.outsider)
     assert client.get(url, {"tab": tab, "format": "xlsx"}).status_code == 404
+
+
+def test_the_unit_sees_whose_move_is_next_but_not_what_blocks_it(client, personas, surprise):
+    move(personas.lead, surprise, "decided")
+    move(personas.inspector, surprise, "on_site")
+    services.finding_record(
+        actor=personas.inspector,
+        inspection=surprise,
+        description="Nháp",
+        category="limitation",
+        severity="low",
+    )
+    body = _get(client, personas.focal, surprise, "overview").content.decode()
+    assert 'data-testid="other-move-minutes_signed"' in body
+    assert "Đoàn kiểm tra thực hiện" in body
+    assert "Chưa lập phiếu kiểm tra" not in body
+    assert 'data-testid="move-minutes_signed"' not in body
