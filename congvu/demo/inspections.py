@@ -263,15 +263,22 @@ def fill_checklists(ctx, inspection: Inspection, actor: User) -> None:
 
 
 def _figure_problems(snapshot: dict) -> list[str]:
+    """'Nhiệm vụ được giao: 93 đang quá hạn, 142 hoàn thành quá hạn' for each group with late,
+    overdue or rejected work."""
     problems = []
     for group in snapshot.get("groups", []):
         figures = group.get("figures", {})
-        if figures.get("open_overdue"):
-            problems.append(f"{group['label']}: {figures['open_overdue']} đang quá hạn")
-        if figures.get("done_late"):
-            problems.append(f"{group['label']}: {figures['done_late']} hoàn thành quá hạn")
-        if figures.get("quality_failed"):
-            problems.append(f"{group['label']}: {figures['quality_failed']} không đạt chất lượng")
+        parts = [
+            f"{figures[key]} {text}"
+            for key, text in (
+                ("open_overdue", "đang quá hạn"),
+                ("done_late", "hoàn thành quá hạn"),
+                ("quality_failed", "không đạt chất lượng"),
+            )
+            if figures.get(key)
+        ]
+        if parts:
+            problems.append(f"{group['label']}: {', '.join(parts)}")
     return problems
 
 

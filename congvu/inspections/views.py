@@ -672,7 +672,7 @@ def item_records(request, item_pk, group, figure):
             "register": register,
             "page": page,
             "rows": rows,
-            "as_of": snap.get("as_of"),
+            "as_of": date.fromisoformat(snap["as_of"]) if snap.get("as_of") else None,
             "live_links": _live_links(item, grp, figure),
         },
     )
