@@ -114,7 +114,12 @@ def test_the_seed_stays_hidden_until_the_draw(client, personas, inspection, reco
     page = client.get(reverse("sampling:detail", args=[sample.pk])).content.decode()
     assert sample.seed_commitment in page
     assert sample.seed not in page
-    assert "preview-table" in page
+    assert "preview-table" in page and "commitment-missing" in page
+    client.post(
+        reverse("sampling:commitment", args=[sample.pk]), {"commitment_reference": "Biên bản số 3/BB"}
+    )
+    page = client.get(reverse("sampling:detail", args=[sample.pk])).content.decode()
+    assert "Biên bản số 3/BB" in page and "commitment-missing" not in page
 
 
 def test_create_page_lists_the_teams_inspections_and_creates_a_sample(
@@ -317,7 +322,9 @@ def test_list_searches_sorts_and_filters(client, personas, drawn):
     )
 
 
-def test_a_large_population_is_left_to_the_population_file_in_the_export(client, personas, drawn, monkeypatch):
+def test_a_large_population_is_left_to_the_population_file_in_the_export(
+    client, personas, drawn, monkeypatch
+):
     from python_calamine import CalamineWorkbook
 
     from congvu.sampling import exports
