@@ -211,7 +211,9 @@ def _vni_score(text: str) -> int:
             elif ch not in _VN_LATIN1 or (prev + ch).lower() not in _AMBIGUOUS_VNI_PAIRS:
                 score += _STRONG
         elif ch in VNI_LETTERS:
-            if ch not in _VN_LATIN1:
+            if ch in "ñÑ" and prev.isalpha():
+                score += _IMPOSSIBLE  # đ begins a syllable: "Thñ" is TCVN3 "Thủ", not VNI
+            elif ch not in _VN_LATIN1:
                 score += _STRONG
         else:
             score += _IMPOSSIBLE

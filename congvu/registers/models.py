@@ -44,11 +44,18 @@ class Task(models.Model):
     source = models.CharField(_("nguồn dữ liệu"), max_length=50)
     external_code = models.CharField(_("mã nhiệm vụ"), max_length=100)
     content = models.TextField(_("nội dung"))
+    # Lower case, without diacritics: the same search on SQLite and PostgreSQL.
+    content_folded = models.TextField(_("nội dung không dấu"), editable=False, default="")
     authority = models.CharField(_("cơ quan giao"), max_length=20, choices=AssigningAuthority.choices)
     document_number = models.CharField(_("số văn bản giao"), max_length=100, blank=True)
     document_date = models.DateField(_("ngày văn bản giao"), null=True, blank=True)
+    # No single-column index on unit or responsible: the composite indexes below start with them.
     unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("đơn vị chủ trì"), on_delete=models.PROTECT, related_name="tasks"
+        "org.Unit",
+        verbose_name=_("đơn vị chủ trì"),
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        db_index=False,
     )
     field = models.ForeignKey(
         "org.Field",
@@ -68,6 +75,7 @@ class Task(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="tasks",
+        db_index=False,
     )
     responsible_resolution = models.CharField(
         _("cách xác định người phụ trách"),
@@ -92,6 +100,8 @@ class Task(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("lần nhập"),
+        help_text=_("lần nhập gần nhất đã thêm hoặc sửa dòng này"),
+        db_index=False,  # provenance only; every index slows the bulk import down
     )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
@@ -119,13 +129,23 @@ class Dossier(models.Model):
 
     source = models.CharField(_("nguồn dữ liệu"), max_length=50)
     external_code = models.CharField(_("mã hồ sơ"), max_length=100)
+    # No single-column index on unit or field: the composite indexes below start with them.
     unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="dossiers"
+        "org.Unit",
+        verbose_name=_("đơn vị"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        db_index=False,
     )
     field = models.ForeignKey(
-        "org.Field", verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="dossiers"
+        "org.Field",
+        verbose_name=_("lĩnh vực"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        db_index=False,
     )
     procedure = models.CharField(_("thủ tục"), max_length=300)
+    procedure_folded = models.CharField(_("thủ tục không dấu"), max_length=300, editable=False, default="")
     handler = models.ForeignKey(
         "org.Official",
         verbose_name=_("người xử lý"),
@@ -153,6 +173,8 @@ class Dossier(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("lần nhập"),
+        help_text=_("lần nhập gần nhất đã thêm hoặc sửa dòng này"),
+        db_index=False,  # provenance only; every index slows the bulk import down
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -171,6 +193,8 @@ class Dossier(models.Model):
                 fields=["unit", "received_on", "due_on", "completed_on"], name="dossier_metrics_idx"
             ),
             models.Index(fields=["field", "received_on"], name="dossier_field_idx"),
+            # The register's default order (newest first) on a million rows.
+            models.Index(fields=["received_on"], name="dossier_received_idx"),
         ]
 
     def __str__(self) -> str:
@@ -212,7 +236,11 @@ class ImportRun(models.Model):
     finished_at = models.DateTimeField(_("hoàn tất lúc"), null=True, blank=True)
     file_name = models.CharField(_("tên tệp"), max_length=255)
     file = models.FileField(_("tệp"), upload_to="imports/%Y/%m/", blank=True)
+    file_size = models.BigIntegerField(_("dung lượng (byte)"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    source = models.CharField(
+        _("nguồn dữ liệu"), max_length=50, default="import", help_text=_("cùng nguồn và mã thì cập nhật")
+    )
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING)
     rows_total = models.IntegerField(_("số dòng"), default=0)
     rows_done = models.IntegerField(_("đã xử lý"), default=0)
@@ -221,6 +249,14 @@ class ImportRun(models.Model):
     unchanged_count = models.IntegerField(_("không đổi"), default=0)
     error_count = models.IntegerField(_("số lỗi"), default=0)
     errors = models.JSONField(_("lỗi"), default=list, blank=True)
+    notes = models.JSONField(
+        _("ghi chú"),
+        default=list,
+        blank=True,
+        help_text=_("dòng tiêu đề, dòng tổng cộng, chuyển mã TCVN3/VNI"),
+    )
+    dry_run = models.BooleanField(_("chạy thử"), default=False, help_text=_("kiểm tra và đếm, không lưu"))
+    job_id = models.CharField(_("mã tác vụ nền"), max_length=64, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "unit_id"

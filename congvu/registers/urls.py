@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from congvu.registers import views
 
 app_name = "registers"
-urlpatterns: list = []
+urlpatterns = [
+    path("tasks/", views.tasks, name="tasks"),
+    path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("dossiers/", views.dossiers, name="dossiers"),
+    path("dossiers/<int:pk>/", views.dossier_detail, name="dossier"),
+    path("imports/", views.imports, name="imports"),
+    path("imports/<int:pk>/", views.import_detail, name="import"),
+    path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
+    path("template/<str:register>/", views.template, name="template"),
+]

@@ -1,0 +1,81 @@
+from pathlib import Path
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from congvu.org.models import Field
+from congvu.registers.models import AssigningAuthority, ImportRun, ProductType
+from congvu.registers.selectors import register_units
+
+ACCEPTED_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods"}
+
+
+class RegisterFilterForm(forms.Form):
+    """The filters of a register list (GET). Units offered are those the user may see."""
+
+    q = forms.CharField(label=_("Tìm"), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Đơn vị"), queryset=None, required=False, empty_label=_("Mọi đơn vị")
+    )
+    field = forms.ModelChoiceField(
+        label=_("Lĩnh vực"),
+        queryset=Field.objects.order_by("name"),
+        required=False,
+        empty_label=_("Mọi lĩnh vực"),
+    )
+    official = forms.CharField(label=_("Cán bộ"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = register_units(fetched_by=user)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "query": data["q"].strip(),
+            "unit": data["unit"],
+            "field_id": data["field"].pk if data["field"] else None,
+            "official": data["official"].strip(),
+        }
+
+
+class TaskFilterForm(RegisterFilterForm):
+    authority = forms.ChoiceField(
+        label=_("Cơ quan giao"),
+        choices=[("", _("Mọi cơ quan giao")), *AssigningAuthority.choices],
+        required=False,
+    )
+    product_type = forms.ChoiceField(
+        label=_("Loại sản phẩm"), choices=[("", _("Mọi loại sản phẩm")), *ProductType.choices], required=False
+    )
+
+    def filters(self) -> dict:
+        result = super().filters()
+        if result:
+            result["authority"] = self.cleaned_data["authority"]
+            result["product_type"] = self.cleaned_data["product_type"]
+        return result
+
+
+class ImportForm(forms.Form):
+    register = forms.ChoiceField(label=_("Sổ"), choices=ImportRun.Register.choices)
+    file = forms.FileField(
+        label=_("Tệp dữ liệu"), help_text=_("CSV hoặc Excel (.xlsx) theo tệp mẫu; tệp lớn chạy nền.")
+    )
+    source = forms.SlugField(
+        label=_("Nguồn dữ liệu"),
+        max_length=50,
+        initial="import",
+        help_text=_("Cùng nguồn và cùng mã thì cập nhật dòng đã có."),
+    )
+    dry_run = forms.BooleanField(label=_("Chạy thử (chỉ kiểm tra, không lưu)"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
+            raise forms.ValidationError(_("Chỉ nhận tệp CSV hoặc Excel (.csv, .xlsx, .xls, .ods)."))
+        if upload.size == 0:
+            raise forms.ValidationError(_("Tệp rỗng."))
+        return upload

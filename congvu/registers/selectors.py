@@ -1,0 +1,84 @@
+"""Scoped reads of the registers: every queryset starts from `visible_to(fetched_by)`."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from congvu.core.text import fold
+from congvu.org.models import Official, Unit
+from congvu.org.selectors import unit_with_predecessor_ids
+from congvu.registers.models import Dossier, ImportRun, Task
+
+
+def _officials_matching(text: str) -> QuerySet:
+    folded = fold(text)
+    return Official.objects.filter(Q(code__iexact=text.strip()) | Q(name_folded__contains=folded)).values(
+        "pk"
+    )
+
+
+def task_list(
+    *,
+    fetched_by,
+    query: str = "",
+    unit: Unit | None = None,
+    field_id: int | None = None,
+    official: str = "",
+    authority: str = "",
+    product_type: str = "",
+) -> QuerySet:
+    """Tasks the user may see; `query` matches the code or the content, with or without diacritics;
+    `unit` includes the units it absorbed."""
+    qs = Task.objects.visible_to(fetched_by)
+    if query:
+        qs = qs.filter(Q(external_code__icontains=query.strip()) | Q(content_folded__contains=fold(query)))
+    if unit is not None:
+        qs = qs.filter(unit_id__in=unit_with_predecessor_ids(unit.pk))
+    if field_id:
+        qs = qs.filter(field_id=field_id)
+    if official:
+        qs = qs.filter(responsible__in=_officials_matching(official))
+    if authority:
+        qs = qs.filter(authority=authority)
+    if product_type:
+        qs = qs.filter(product_type=product_type)
+    return qs
+
+
+def dossier_list(
+    *,
+    fetched_by,
+    query: str = "",
+    unit: Unit | None = None,
+    field_id: int | None = None,
+    official: str = "",
+) -> QuerySet:
+    """Dossiers the user may see; `query` matches the code or the procedure, with or without
+    diacritics; `unit` includes the units it absorbed."""
+    qs = Dossier.objects.visible_to(fetched_by)
+    if query:
+        qs = qs.filter(Q(external_code__icontains=query.strip()) | Q(procedure_folded__contains=fold(query)))
+    if unit is not None:
+        qs = qs.filter(unit_id__in=unit_with_predecessor_ids(unit.pk))
+    if field_id:
+        qs = qs.filter(field_id=field_id)
+    if official:
+        qs = qs.filter(handler__in=_officials_matching(official))
+    return qs
+
+
+def import_run_list(*, fetched_by, register: str = "", status: str = "", query: str = "") -> QuerySet:
+    """Import runs the user may see: province-wide roles all, a unit user those of their unit."""
+    qs = ImportRun.objects.visible_to(fetched_by).select_related("created_by", "unit")
+    if register:
+        qs = qs.filter(register=register)
+    if status:
+        qs = qs.filter(status=status)
+    if query:
+        qs = qs.filter(Q(file_name__icontains=query) | Q(sha256__startswith=query.lower()))
+    return qs
+
+
+def register_units(*, fetched_by) -> QuerySet:
+    """The units a user may filter the registers by (their own and absorbed ones, or all)."""
+    return Unit.objects.visible_to(fetched_by).order_by("name")

@@ -1,0 +1,69 @@
+"""Writes of the registers: imports submitted from the web page (the import engine itself, and the
+`import_file` API, are in `imports.py`)."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from congvu.org.models import Unit
+from congvu.registers.imports import file_sha256, import_run_execute, import_scope
+from congvu.registers.models import ImportRun
+from congvu.registers.readers import sniff_rows
+
+# An upload above either threshold runs as a background job with a progress bar; below, inline.
+BACKGROUND_ROWS = 5_000
+BACKGROUND_BYTES = 1_000_000
+
+
+def runs_in_background(*, rows: int, size: int) -> bool:
+    return rows > BACKGROUND_ROWS or size > BACKGROUND_BYTES
+
+
+def import_run_submit(
+    *,
+    actor,
+    register: str,
+    upload: UploadedFile,
+    dry_run: bool = False,
+    source: str = "import",
+    unit: Unit | None = None,
+) -> ImportRun:
+    """Store an uploaded register file with its ImportRun, then import it: inline when small, else
+    as a background job enqueued once the run is committed. Returns the run (finished when inline)."""
+    unit = import_scope(actor=actor, unit=unit)
+    run = ImportRun(
+        register=register,
+        created_by=actor,
+        unit=unit,
+        file_name=upload.name[:255],
+        source=source,
+        dry_run=dry_run,
+        status=ImportRun.Status.PENDING,
+    )
+    run.file.save(upload.name, upload, save=False)
+    run.sha256, run.file_size = file_sha256(run.file.path)
+    run.full_clean()
+    with transaction.atomic():
+        run.save()
+        if runs_in_background(rows=sniff_rows(run.file.path), size=run.file_size):
+            transaction.on_commit(lambda: _enqueue(run.pk))
+            return run
+    return import_run_execute(run=run, path=run.file.path, actor=actor, dry_run=dry_run)
+
+
+def _enqueue(run_id: int) -> None:
+    from congvu.registers.tasks import import_run_job
+
+    result = import_run_job.enqueue(run_id)
+    ImportRun.objects.filter(pk=run_id).update(job_id=str(result.id)[:64])
+
+
+def import_run_process(*, run_id: int) -> ImportRun:
+    """The background job's work: run a pending import recorded by `import_run_submit`."""
+    run = ImportRun.objects.select_related("created_by").get(pk=run_id)
+    if run.status != ImportRun.Status.PENDING:
+        return run  # already run (a retried job must not import twice)
+    return import_run_execute(
+        run=run, path=run.file.path, actor=run.created_by or "system", dry_run=run.dry_run
+    )

@@ -1,0 +1,244 @@
+"""The staging table of an import and the set-based merge into the register.
+
+Phase 1 writes every validated row, as a tuple of plain values, into a temporary table: SQLite
+`executemany`, PostgreSQL `COPY` (psycopg 3). Phase 2 compares it with the register in SQL (created /
+updated / unchanged) and upserts from it in one statement:
+`INSERT … SELECT … ON CONFLICT (source, external_code) DO UPDATE SET … WHERE <something changed>`.
+The same statements mean the same on both databases; only null-safe comparison (`IS NOT` / `IS
+DISTINCT FROM`), column types and the bulk-load loader differ.
+
+A large load into a register it outgrows (more new rows than the table holds) drops the register's
+secondary indexes — and on PostgreSQL its foreign keys — before the upsert and rebuilds them after,
+in the same transaction, from their own definitions in the catalogue: building an index from sorted
+rows and validating a foreign key with one join are several times faster than maintaining them row
+by row (PostgreSQL manual, "Populating a Database"). Readers on SQLite (WAL) keep their snapshot; on
+PostgreSQL they wait for the commit, which is acceptable for a first load.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+
+# Above this many staged rows (and at least as many as the register holds), rebuild indexes after.
+BULK_ROWS = 50_000
+_SQLITE_CACHE_KIB = 65_536  # page cache while merging: the register's indexes stay in memory
+
+
+@dataclass(frozen=True)
+class StageColumn:
+    name: str  # staging and register column
+    sql_type: str  # text, bigint, integer, date, boolean
+    group: str | None  # the file column whose presence lets this column be updated; None: always
+    compare: bool = True  # a difference makes the row "updated"
+
+
+_SQLITE_TYPES = {
+    "text": "TEXT",
+    "bigint": "INTEGER",
+    "integer": "INTEGER",
+    "date": "TEXT",
+    "boolean": "INTEGER",
+}
+
+
+class Stage:
+    """A temporary table holding (rowno, code, *columns) for one import, on Django's connection."""
+
+    def __init__(self, *, table: str, columns: Sequence[StageColumn], stamp_column: str | None = None):
+        self.table = table  # the register's table
+        self.columns = list(columns)
+        self.stamp_column = stamp_column  # e.g. updated_at, set to the merge time
+        self.name = f"registers_stage_{uuid.uuid4().hex[:12]}"
+        self.vendor = connection.vendor
+        self.rows = 0
+        self._created = False
+
+    # --- phase 1 ---------------------------------------------------------------------------
+
+    def create(self) -> None:
+        connection.ensure_connection()
+        q = connection.ops.quote_name
+        if self.vendor == "postgresql":
+            cols = ", ".join(f"{q(c.name)} {c.sql_type}" for c in self.columns)
+            sql = f"CREATE TEMPORARY TABLE {q(self.name)} (rowno integer, code text, {cols})"
+        else:
+            cols = ", ".join(f"{q(c.name)} {_SQLITE_TYPES[c.sql_type]}" for c in self.columns)
+            sql = f"CREATE TEMP TABLE {q(self.name)} (rowno INTEGER, code TEXT, {cols})"
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+        self._created = True
+
+    def write(self, rows: list[tuple]) -> None:
+        """Append rows (rowno, code, *columns). Outside a transaction each batch commits on its own;
+        on SQLite the temporary database is written, so the register stays unlocked meanwhile."""
+        if not rows:
+            return
+        raw = connection.connection
+        if self.vendor == "postgresql":
+            with raw.cursor() as cursor, cursor.copy(f'COPY "{self.name}" FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" * (len(self.columns) + 2))
+            autocommit = not connection.in_atomic_block
+            if autocommit:
+                raw.execute("BEGIN")
+            raw.executemany(f'INSERT INTO "{self.name}" VALUES ({marks})', rows)
+            if autocommit:
+                raw.execute("COMMIT")
+        self.rows += len(rows)
+
+    def finish(self) -> None:
+        """Ready the table for the set-based checks: an index on code (SQLite), statistics (PostgreSQL)."""
+        with connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                cursor.execute(f'ANALYZE "{self.name}"')
+            else:
+                cursor.execute(f'CREATE INDEX "{self.name}_code" ON "{self.name}" (code)')
+
+    def duplicates(self, limit: int) -> list[tuple[int, str, int]]:
+        """(rowno, code, first rowno) for every repeat of a code within the file."""
+        sql = f"""
+            SELECT s.rowno, s.code, d.first FROM "{self.name}" s
+            JOIN (SELECT code, MIN(rowno) AS first FROM "{self.name}" WHERE code IS NOT NULL
+                  GROUP BY code HAVING COUNT(*) > 1) d ON d.code = s.code
+            WHERE s.rowno > d.first ORDER BY s.rowno LIMIT %s"""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [limit])
+            return list(cursor.fetchall())
+
+    def owned_elsewhere(self, *, source: str, allowed_unit_ids: Sequence[int], limit: int) -> list[tuple]:
+        """(rowno, code) of rows whose code the register already holds for a unit outside the set."""
+        marks = ", ".join(["%s"] * len(allowed_unit_ids))
+        sql = f"""
+            SELECT s.rowno, s.code FROM "{self.name}" s
+            JOIN "{self.table}" t ON t.source = %s AND t.external_code = s.code
+            WHERE t.unit_id NOT IN ({marks}) ORDER BY s.rowno LIMIT %s"""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [source, *allowed_unit_ids, limit])
+            return list(cursor.fetchall())
+
+    # --- phase 2 ---------------------------------------------------------------------------
+
+    def _distinct(self, left: str, right: str) -> str:
+        op = "IS DISTINCT FROM" if self.vendor == "postgresql" else "IS NOT"
+        return f"{left} {op} {right}"
+
+    def _changed(self, target: str, other: str, groups: set[str]) -> str:
+        terms = [
+            self._distinct(f'{target}."{c.name}"', f'{other}."{c.name}"')
+            for c in self.columns
+            if c.compare and (c.group is None or c.group in groups)
+        ]
+        return " OR ".join(terms) or "FALSE"
+
+    def counts(self, *, source: str, groups: set[str]) -> tuple[int, int, int]:
+        """(created, updated, unchanged) that merging would give, computed by the database."""
+        sql = f"""
+            SELECT COUNT(*), COALESCE(SUM(CASE WHEN {self._changed("t", "s", groups)} THEN 1 ELSE 0 END), 0)
+            FROM "{self.name}" s JOIN "{self.table}" t ON t.source = %s AND t.external_code = s.code"""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [source])
+            matched, changed = cursor.fetchone()
+        return self.rows - matched, changed, matched - changed
+
+    def merge(self, *, source: str, groups: set[str], import_run_id: int, stamp=None, bulk: bool) -> int:
+        """Insert new rows and update changed ones (only the columns the file carries). Runs inside
+        the caller's transaction. Returns the number of rows written."""
+        target = self.table
+        names = [c.name for c in self.columns]
+        insert_cols = ", ".join(f'"{n}"' for n in names)
+        select_cols = ", ".join(f's."{n}"' for n in names)
+        updated = [
+            f'"{c.name}" = excluded."{c.name}"' for c in self.columns if c.group is None or c.group in groups
+        ]
+        updated.append('"import_run_id" = excluded."import_run_id"')
+        params: list = [source, import_run_id]
+        extra_cols, extra_vals = '"import_run_id"', "%s"
+        if self.stamp_column:
+            extra_cols += f', "{self.stamp_column}"'
+            extra_vals += ", %s"
+            params.append(stamp)
+            updated.append(f'"{self.stamp_column}" = excluded."{self.stamp_column}"')
+        # Rows in code order fill the unique index sequentially; "WHERE true" keeps SQLite's parser
+        # from reading ON CONFLICT as part of the SELECT.
+        order = 'ORDER BY s.code COLLATE "C"' if self.vendor == "postgresql" else "ORDER BY s.code"
+        sql = f"""
+            INSERT INTO "{target}" ("source", "external_code", {insert_cols}, {extra_cols})
+            SELECT %s, s.code, {select_cols}, {extra_vals} FROM "{self.name}" s WHERE true {order}
+            ON CONFLICT ("source", "external_code") DO UPDATE SET {", ".join(updated)}
+            WHERE {self._changed(f'"{target}"', "excluded", groups)}"""
+        # Parameter order follows the statement: source, import run, stamp.
+        with connection.cursor() as cursor:
+            rebuild = self._drop_for_bulk_load(cursor) if bulk else None
+            cursor.execute(sql, params)
+            written = cursor.rowcount
+            if rebuild is not None:
+                self._rebuild(cursor, rebuild)
+        return written
+
+    def wants_bulk_load(self) -> bool:
+        if self.rows < BULK_ROWS:
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT COUNT(*) FROM "{self.table}"')
+            existing = cursor.fetchone()[0]
+        return self.rows >= existing
+
+    def _drop_for_bulk_load(self, cursor) -> dict:
+        """Drop the register's secondary indexes (and PostgreSQL foreign keys); return what to rebuild."""
+        if self.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks may block ALTER TABLE
+            cursor.execute("SET LOCAL maintenance_work_mem = '128MB'")
+            cursor.execute(
+                """SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i
+                   JOIN pg_class c ON c.oid = i.indexrelid
+                   WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND NOT i.indisprimary""",
+                [self.table],
+            )
+            indexes = cursor.fetchall()
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'f'",
+                [self.table],
+            )
+            foreign_keys = cursor.fetchall()
+            for name, _definition in foreign_keys:
+                cursor.execute(f'ALTER TABLE "{self.table}" DROP CONSTRAINT "{name}"')
+        else:
+            cursor.execute("PRAGMA cache_size")
+            self._cache_size = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master "
+                "WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                [self.table],
+            )
+            indexes = cursor.fetchall()
+            foreign_keys = []
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        return {"indexes": indexes, "foreign_keys": foreign_keys}
+
+    def _rebuild(self, cursor, dropped: dict) -> None:
+        for _name, definition in dropped["indexes"]:
+            cursor.execute(definition)
+        for name, definition in dropped["foreign_keys"]:
+            cursor.execute(f'ALTER TABLE "{self.table}" ADD CONSTRAINT "{name}" {definition}')
+        if self.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        else:
+            cursor.execute(f"PRAGMA cache_size = {self._cache_size}")
+
+    def drop(self) -> None:
+        if not self._created:
+            return
+        self._created = False
+        if connection.connection is None:
+            return  # the connection is gone, and its temporary table with it
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP TABLE IF EXISTS "{self.name}"')

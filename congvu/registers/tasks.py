@@ -1,0 +1,12 @@
+"""Background jobs of the registers (django-tasks, database backend; `congvu db_worker` runs them).
+Jobs are thin: they take an id, load, call a service (STYLE §13)."""
+
+from django_tasks import task
+
+
+@task()
+def import_run_job(run_id: int) -> str:
+    """Run a large import that the upload page recorded and enqueued after its commit."""
+    from congvu.registers.services import import_run_process
+
+    return import_run_process(run_id=run_id).status

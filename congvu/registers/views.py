@@ -1,0 +1,292 @@
+"""Pages of the registers: task and dossier lists and details, imports (upload, history, one run
+with its errors and progress) and the import templates."""
+
+from datetime import date, datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from congvu.accounts.permissions import require_role
+from congvu.core.scoping import get_visible_or_404
+from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
+from congvu.registers.columns import REGISTERS
+from congvu.registers.forms import ImportForm, RegisterFilterForm, TaskFilterForm
+from congvu.registers.imports import IMPORT_ROLES
+from congvu.registers.models import Dossier, ImportRun, Task
+from congvu.registers.sample_file import build_template
+from congvu.registers.selectors import dossier_list, import_run_list, task_list
+from congvu.registers.services import import_run_submit
+
+EXPORT_LIMIT = 200_000  # rows per Excel export; filter first beyond that
+ERRORS_PER_PAGE = 50
+
+_TASK_SORTS = {
+    "code": "external_code",
+    "received": "received_on",
+    "due": "due_on",
+    "completed": "completed_on",
+    "unit": "unit__name",
+    "authority": "authority",
+}
+_DOSSIER_SORTS = {
+    "code": "external_code",
+    "received": "received_on",
+    "due": "due_on",
+    "completed": "completed_on",
+    "returned": "returned_on",
+    "unit": "unit__name",
+    "procedure": "procedure",
+}
+_RUN_SORTS = {"created_at": "created_at", "file": "file_name", "status": "status", "rows": "rows_total"}
+_HIDDEN_FIELDS = {"id", "content_folded", "procedure_folded", "import_run"}
+
+
+def _too_big(request, qs) -> bool:
+    if qs.count() > EXPORT_LIMIT:
+        messages.warning(
+            request,
+            _("Danh sách có hơn %(n)s dòng: hãy lọc bớt (theo đơn vị, lĩnh vực…) rồi xuất Excel.")
+            % {"n": f"{EXPORT_LIMIT:,}".replace(",", ".")},
+        )
+        return True
+    return False
+
+
+def _export(model, qs, filename: str, sheet: str):
+    """Every field of the filtered rows, with Vietnamese headers, through a constant-memory writer."""
+    fields = [f for f in model._meta.concrete_fields if f.name not in _HIDDEN_FIELDS]
+    headers = [str(f.verbose_name).capitalize() for f in fields]
+    related = [f.name for f in fields if f.is_relation]
+    names = {f.name: f for f in fields}
+
+    def value(obj, name):
+        field = names[name]
+        if field.is_relation:
+            target = getattr(obj, name)
+            return str(target) if target else ""
+        if field.choices:
+            return getattr(obj, f"get_{name}_display")()
+        raw = getattr(obj, name)
+        if isinstance(raw, bool):
+            return _("Có") if raw else ""
+        return raw
+
+    rows = (
+        [value(obj, f.name) for f in fields] for obj in qs.select_related(*related).iterator(chunk_size=2000)
+    )
+    return xlsx_response(filename, headers, rows, sheet=sheet)
+
+
+def _display(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def _detail_rows(obj) -> list[tuple[str, str]]:
+    """(label, shown value) for every field a user reads, in model order; dates as dd/mm/yyyy."""
+    rows = []
+    for field in obj._meta.concrete_fields:
+        if field.name in _HIDDEN_FIELDS:
+            continue
+        value = getattr(obj, f"get_{field.name}_display")() if field.choices else getattr(obj, field.name)
+        rows.append((str(field.verbose_name).capitalize(), _display(value)))
+    return rows
+
+
+@login_required
+def tasks(request):
+    form = TaskFilterForm(request.GET or None, user=request.user)
+    qs = task_list(fetched_by=request.user, **form.filters())
+    qs, sort = sort_queryset(request, qs, _TASK_SORTS, "-received")
+    if wants_xlsx(request):
+        if _too_big(request, qs):
+            return redirect(f"{request.path}?{_without_format(request)}")
+        return _export(Task, qs, "nhiem-vu.xlsx", _("Nhiệm vụ"))
+    page = paginate(request, qs.select_related("unit", "field", "responsible"))
+    return render(request, "registers/tasks.html", {"page": page, "sort": sort, "form": form})
+
+
+@login_required
+def task_detail(request, pk):
+    task = get_visible_or_404(
+        Task.objects.select_related("unit", "field", "responsible"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "registers/record_detail.html",
+        {"record": task, "rows": _detail_rows(task), "run": _visible_run(request, task), "kind": "task"},
+    )
+
+
+@login_required
+def dossiers(request):
+    form = RegisterFilterForm(request.GET or None, user=request.user)
+    qs = dossier_list(fetched_by=request.user, **form.filters())
+    qs, sort = sort_queryset(request, qs, _DOSSIER_SORTS, "-received")
+    if wants_xlsx(request):
+        if _too_big(request, qs):
+            return redirect(f"{request.path}?{_without_format(request)}")
+        return _export(Dossier, qs, "ho-so.xlsx", _("Hồ sơ"))
+    page = paginate(request, qs.select_related("unit", "field", "handler"))
+    return render(request, "registers/dossiers.html", {"page": page, "sort": sort, "form": form})
+
+
+@login_required
+def dossier_detail(request, pk):
+    dossier = get_visible_or_404(
+        Dossier.objects.select_related("unit", "field", "handler"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "registers/record_detail.html",
+        {
+            "record": dossier,
+            "rows": _detail_rows(dossier),
+            "run": _visible_run(request, dossier),
+            "kind": "dossier",
+        },
+    )
+
+
+def _visible_run(request, record):
+    if not record.import_run_id:
+        return None
+    return ImportRun.objects.visible_to(request.user).filter(pk=record.import_run_id).first()
+
+
+def _without_format(request) -> str:
+    query = request.GET.copy()
+    query.pop("format", None)
+    return query.urlencode()
+
+
+@login_required
+def imports(request):
+    can_import = request.user.has_role(*IMPORT_ROLES)
+    form = ImportForm(initial={"register": request.GET.get("register", "tasks")})
+    if request.method == "POST":
+        require_role(request.user, *IMPORT_ROLES)
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            run = import_run_submit(
+                actor=request.user,
+                register=data["register"],
+                upload=data["file"],
+                dry_run=data["dry_run"],
+                source=data["source"],
+            )
+            return redirect("registers:import", pk=run.pk)
+    qs = import_run_list(
+        fetched_by=request.user,
+        register=request.GET.get("register", "") if request.method == "GET" else "",
+        status=request.GET.get("status", ""),
+        query=request.GET.get("q", "").strip(),
+    )
+    qs, sort = sort_queryset(request, qs, _RUN_SORTS, "-created_at")
+    if wants_xlsx(request):
+        rows = (
+            (
+                r.pk,
+                r.created_at,
+                r.get_register_display(),
+                r.file_name,
+                str(r.created_by or ""),
+                str(r.unit or ""),
+                r.source,
+                r.get_status_display(),
+                r.rows_total,
+                r.created_count,
+                r.updated_count,
+                r.unchanged_count,
+                r.error_count,
+                r.sha256,
+            )
+            for r in qs.iterator(chunk_size=2000)
+        )
+        headers = [
+            "#",
+            _("Thời điểm"),
+            _("Sổ"),
+            _("Tên tệp"),
+            _("Người nhập"),
+            _("Đơn vị"),
+            _("Nguồn"),
+            _("Trạng thái"),
+            _("Số dòng"),
+            _("Thêm mới"),
+            _("Cập nhật"),
+            _("Không đổi"),
+            _("Số lỗi"),
+            "SHA-256",
+        ]
+        return xlsx_response("lan-nhap.xlsx", headers, rows, sheet=_("Lần nhập"))
+    return render(
+        request,
+        "registers/imports.html",
+        {
+            "form": form,
+            "can_import": can_import,
+            "page": paginate(request, qs),
+            "sort": sort,
+            "registers": REGISTERS.values(),
+            "statuses": ImportRun.Status.choices,
+        },
+    )
+
+
+@login_required
+def import_detail(request, pk):
+    run = get_visible_or_404(ImportRun.objects.select_related("created_by", "unit"), request.user, pk=pk)
+    if wants_xlsx(request):
+        rows = (
+            (e.get("row") or "", e.get("letter", ""), e.get("column", ""), e.get("value", ""), e["message"])
+            for e in run.errors
+        )
+        headers = [_("Dòng"), _("Cột (Excel)"), _("Tên cột"), _("Giá trị"), _("Lỗi")]
+        return xlsx_response(f"loi-lan-nhap-{run.pk}.xlsx", headers, rows, sheet=_("Lỗi"))
+    errors = Paginator(run.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registers/import_detail.html",
+        {"run": run, "page": errors, "running": run.status in _RUNNING},
+    )
+
+
+_RUNNING = {ImportRun.Status.PENDING, ImportRun.Status.RUNNING}
+
+
+@login_required
+def import_progress(request, pk):
+    """The htmx progress fragment; once the run ends, the page reloads to show its result."""
+    run = get_visible_or_404(ImportRun, request.user, pk=pk)
+    if run.status not in _RUNNING:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "registers/_import_progress.html", {"run": run, "running": True})
+
+
+@login_required
+def template(request, register):
+    if register not in REGISTERS:
+        raise Http404
+    response = HttpResponse(
+        build_template(register),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = "mau-nhap-nhiem-vu.xlsx" if register == "tasks" else "mau-nhap-ho-so.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
