@@ -4,7 +4,14 @@ from congvu.web.navigation import nav_for
 
 
 def shell(request):
-    """What every page's navigation needs."""
+    """What every page's navigation needs: the menu and the count of unread notices."""
     user = getattr(request, "user", None)
-    nav = nav_for(user) if user is not None and user.is_authenticated else {}
-    return {"demo_mode": settings.DEMO_MODE, "nav": nav}
+    if user is None or not user.is_authenticated:
+        return {"demo_mode": settings.DEMO_MODE, "nav": {}}
+    from congvu.inspections.models import Notification
+
+    return {
+        "demo_mode": settings.DEMO_MODE,
+        "nav": nav_for(user),
+        "unread_notices": Notification.objects.filter(user=user, is_read=False).count(),
+    }

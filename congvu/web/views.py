@@ -8,7 +8,16 @@ from congvu.web.navigation import area_status
 
 @login_required
 def home(request):
-    return render(request, "web/home.html", {"areas": area_status()})
+    """The dashboard: overdue remediation, the inspections in progress, the way to the figures."""
+    from congvu.inspections.selectors import inspection_list
+
+    in_progress = inspection_list(fetched_by=request.user).exclude(status__in=["draft", "closed"])
+    context = {
+        "areas": area_status(),
+        "inspections_in_progress": in_progress.select_related("unit").order_by("-pk")[:8],
+        "inspections_in_progress_count": in_progress.count(),
+    }
+    return render(request, "web/home.html", context)
 
 
 def healthz(request):

@@ -83,3 +83,28 @@ def test_base_template_loads_no_cdn(client, personas):
 def test_browser_language_does_not_override_vietnamese(client):
     response = client.get(reverse("login"), headers={"accept-language": "en-US,en;q=0.9"})
     assert response.headers["Content-Language"] == "vi"
+
+
+@pytest.mark.django_db
+def test_home_dashboard_lists_only_the_users_own_inspections(client, personas):
+    from datetime import date
+
+    from congvu.inspections.models import Inspection
+
+    for unit in (personas.unit, personas.other_unit):
+        Inspection.objects.create(
+            kind="surprise",
+            unit=unit,
+            title=f"Kiểm tra {unit.name}",
+            period_from=date(2025, 1, 1),
+            period_to=date(2025, 12, 31),
+            status="on_site",
+        )
+    client.force_login(personas.lead)
+    body = client.get(reverse("home")).content.decode()
+    assert "Kiểm tra Sở Xây dựng" in body and "Kiểm tra Sở Tư pháp" in body
+    client.force_login(personas.outsider)
+    body = client.get(reverse("home")).content.decode()
+    assert "Kiểm tra Sở Tư pháp" in body
+    assert "Kiểm tra Sở Xây dựng" not in body
+    assert reverse("metrics:unit", args=[personas.other_unit.code]) in body
