@@ -817,6 +817,10 @@ class _Importer:
         if self.resolutions:
             from congvu.registers.models import ResponsibleResolution
 
-            parts = [f"{label}: {self.resolutions[value]}" for value, label in ResponsibleResolution.choices]
+            parts = [
+                f"{label}: {self.resolutions[value]}"
+                for value, label in ResponsibleResolution.choices
+                if self.resolutions[value]
+            ]
             who = "Người phụ trách" if self.spec.name == "tasks" else "Người xử lý"
             self.notes.append(f"{who} — " + "; ".join(parts) + ".")
