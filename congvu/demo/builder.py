@@ -19,6 +19,7 @@ STEPS = [
     "congvu.demo.calendar",  # the working-day calendar and its ordinal table
     "congvu.demo.registers",  # tasks and dossiers
     "congvu.demo.inspections",  # plans and inspections in every state
+    "congvu.demo.sampling",  # drawn and reviewed samples of the inspections' dossiers
 ]
 
 
