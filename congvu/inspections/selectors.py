@@ -249,6 +249,7 @@ def plan_items_for(*, fetched_by, plan: InspectionPlan) -> QuerySet:
         PlanItem.objects.visible_to(fetched_by)
         .filter(plan=plan)
         .select_related("unit")
+        .prefetch_related("inspections")
         .annotate(inspection_count=Count("inspections"))
         .order_by("month", "unit__name")
     )
