@@ -231,9 +231,11 @@ def import_run_execute(
     try:
         importer.execute(Path(path), dry_run=dry_run)
     except Exception as exc:
-        if connection.in_atomic_block and connection.needs_rollback:
-            raise  # the caller's transaction is broken; it reports the failure itself
-        importer.finish(Status.FAILED, errors=[_error(None, None, "", "", f"Lỗi hệ thống khi nhập: {exc}")])
+        # Recorded when the connection still works; inside a broken transaction the caller reports it.
+        with suppress(DatabaseError):
+            importer.finish(
+                Status.FAILED, errors=[_error(None, None, "", "", f"Lỗi hệ thống khi nhập: {exc}")]
+            )
         raise
     return run
 
@@ -278,6 +280,7 @@ class _Importer:
         self.clean = TextCleaner()
         self.resolutions: Counter = Counter()
         self.column_offset = 0
+        self.suspects: set[str] = set()
         self._folded: dict[str, str] = {}  # procedure -> folded procedure
         self.allowed: frozenset[int] | None = None
         if run.unit_id:
@@ -329,12 +332,16 @@ class _Importer:
                 },
             )
 
-    def _report(self, done: int, total: int) -> None:
-        self.run.rows_done, self.run.rows_total = done, max(total, done)
-        if not connection.in_atomic_block:
-            ImportRun.objects.filter(pk=self.run.pk).update(rows_done=done, rows_total=max(total, done))
+    def _report(self, stage: Stage, done: int, total: int) -> None:
+        """Progress for the page's bar (committed at once) and for the caller's callback."""
+        total = max(total, done)
+        self.run.rows_done, self.run.rows_total = done, total
+        table = ImportRun._meta.db_table
+        stage.report(
+            f'UPDATE "{table}" SET rows_done = %s, rows_total = %s WHERE id = %s', [done, total, self.run.pk]
+        )
         if self.progress:
-            self.progress(done, max(total, done))
+            self.progress(done, total)
 
     # --- phase 1 and 2 -----------------------------------------------------------------------
 
@@ -551,6 +558,13 @@ class _Importer:
         totals: list[int] = []
         after_total = False
         errors_before = self.error_count
+        # Repeated codes: a set of hashes is a fraction of the memory of the codes themselves; a code
+        # seen twice (or a hash collision) is checked exactly against the staging table afterwards.
+        seen: set[int] = set()
+        seen_add = seen.add
+        suspects = self.suspects = set()
+        last_code = ""
+        in_order = True
         for rowno, cells in rows:
             if len(cells) < width:
                 cells = [*cells, *[""] * (width - len(cells))]
@@ -571,14 +585,27 @@ class _Importer:
                     continue
             values = list(map(call, getters, pick(cells)))
             bad = None if _BAD_TYPE.isdisjoint(map(type, values)) else self._bad_cells(rowno, values, cells)
-            batch.append(assemble(rowno, values, cells, bad))
+            row = assemble(rowno, values, cells, bad)
+            batch.append(row)
+            code = row[1]
+            if code is not None:
+                key = hash(code)
+                if key in seen:
+                    suspects.add(code)
+                else:
+                    seen_add(key)
+                if in_order:
+                    in_order = last_code <= code
+                    last_code = code
             done += 1
             if len(batch) >= BATCH:
                 stage.write(batch)
                 batch = []
-                self._report(done, total_rows)
+                self._report(stage, done, total_rows)
         stage.write(batch)
-        self._report(done, done)
+        stage.sorted = in_order
+        del seen, seen_add
+        self._report(stage, done, done)
         if totals:
             self.notes.append("Bỏ qua dòng tổng cộng: " + ", ".join(map(str, totals[:10])) + ".")
         if footer:
@@ -794,7 +821,7 @@ class _Importer:
         """Checks over the whole file, done by the database on the staging table."""
         code_idx = self.at.get("code")
         header = self.header_names["code"]
-        for rowno, code, first in stage.duplicates(MAX_ERRORS):
+        for rowno, code, first in stage.duplicates(self.suspects, MAX_ERRORS):
             self.error(rowno, code_idx, header, code, f"Mã trùng với dòng {first} trong cùng tệp.")
         if self.allowed is not None:
             for rowno, code in stage.owned_elsewhere(

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 # Above this many staged rows (and at least as many as the register holds), rebuild indexes after.
 BULK_ROWS = 50_000
@@ -55,7 +56,10 @@ class Stage:
         self.name = f"registers_stage_{uuid.uuid4().hex[:12]}"
         self.vendor = connection.vendor
         self.rows = 0
+        self.sorted = True  # rows arrived in code order: no sort needed before the merge
         self._created = False
+        self._copy = None  # PostgreSQL: one COPY stream for the whole of phase 1
+        self._progress_connection = None
 
     # --- phase 1 ---------------------------------------------------------------------------
 
@@ -73,15 +77,22 @@ class Stage:
         self._created = True
 
     def write(self, rows: list[tuple]) -> None:
-        """Append rows (rowno, code, *columns). Outside a transaction each batch commits on its own;
-        on SQLite the temporary database is written, so the register stays unlocked meanwhile."""
+        """Append rows (rowno, code, *columns).
+
+        PostgreSQL: rows go into one COPY stream kept open until `finish`, so the server loads them
+        while Python validates the next ones. SQLite: outside a transaction each batch commits on its
+        own into the temporary database, so the register stays unlocked meanwhile."""
         if not rows:
             return
         raw = connection.connection
         if self.vendor == "postgresql":
-            with raw.cursor() as cursor, cursor.copy(f'COPY "{self.name}" FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
+            if self._copy is None:
+                self._stack = ExitStack()
+                cursor = self._stack.enter_context(raw.cursor())
+                self._copy = self._stack.enter_context(cursor.copy(f'COPY "{self.name}" FROM STDIN'))
+            write_row = self._copy.write_row
+            for row in rows:
+                write_row(row)
         else:
             marks = ", ".join("?" * (len(self.columns) + 2))
             autocommit = not connection.in_atomic_block
@@ -93,23 +104,65 @@ class Stage:
         self.rows += len(rows)
 
     def finish(self) -> None:
-        """Ready the table for the set-based checks: an index on code (SQLite), statistics (PostgreSQL)."""
-        with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                cursor.execute(f'ANALYZE "{self.name}"')
-            else:
+        """End phase 1: close the COPY stream (PostgreSQL); on SQLite, index the codes when the rows
+        did not come in code order, so that the merge fills the register's unique index in order."""
+        if self._copy is not None:
+            self._copy = None
+            self._stack.close()
+        if self._progress_connection is not None:
+            self._progress_connection.close()
+            self._progress_connection = None
+        if self.vendor == "sqlite" and not self.sorted:
+            with connection.cursor() as cursor:
                 cursor.execute(f'CREATE INDEX "{self.name}_code" ON "{self.name}" (code)')
 
-    def duplicates(self, limit: int) -> list[tuple[int, str, int]]:
-        """(rowno, code, first rowno) for every repeat of a code within the file."""
-        sql = f"""
-            SELECT s.rowno, s.code, d.first FROM "{self.name}" s
-            JOIN (SELECT code, MIN(rowno) AS first FROM "{self.name}" WHERE code IS NOT NULL
-                  GROUP BY code HAVING COUNT(*) > 1) d ON d.code = s.code
-            WHERE s.rowno > d.first ORDER BY s.rowno LIMIT %s"""
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [limit])
-            return list(cursor.fetchall())
+    def abort(self) -> None:
+        """Phase 1 failed half-way: end an open COPY stream so that the connection is usable again."""
+        if self._copy is not None:
+            self._copy = None
+            error = RuntimeError("import aborted")
+            with suppress(Exception):
+                self._stack.__exit__(RuntimeError, error, None)
+        if self._progress_connection is not None:
+            with suppress(Exception):
+                self._progress_connection.close()
+            self._progress_connection = None
+
+    def report(self, sql: str, params: list) -> bool:
+        """Write a progress update during phase 1, committed at once. On PostgreSQL the COPY stream
+        holds Django's connection, so this goes through a second connection. False when it cannot."""
+        if connection.in_atomic_block:
+            return False  # inside the caller's transaction nobody else could see it anyway
+        if self.vendor != "postgresql" or self._copy is None:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+            return True
+        if self._progress_connection is None:
+            self._progress_connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        with self._progress_connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        return True
+
+    def duplicates(self, codes: set[str], limit: int) -> list[tuple[int, str, int]]:
+        """(rowno, code, first rowno) for every repeat of the given codes (those Python saw twice)."""
+        found: list[tuple[int, str, int]] = []
+        first: dict[str, int] = {}
+        ordered = sorted(codes)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f'SELECT rowno, code FROM "{self.name}" WHERE code IN ({marks}) ORDER BY rowno', chunk
+                )
+                for rowno, code in cursor.fetchall():
+                    if code in first:
+                        found.append((rowno, code, first[code]))
+                    else:
+                        first[code] = rowno
+            if len(found) >= limit:
+                break
+        return sorted(found)[:limit]
 
     def owned_elsewhere(self, *, source: str, allowed_unit_ids: Sequence[int], limit: int) -> list[tuple]:
         """(rowno, code) of rows whose code the register already holds for a unit outside the set."""
@@ -138,6 +191,9 @@ class Stage:
 
     def counts(self, *, source: str, groups: set[str]) -> tuple[int, int, int]:
         """(created, updated, unchanged) that merging would give, computed by the database."""
+        if self.vendor == "postgresql" and connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '64MB'")
         sql = f"""
             SELECT COUNT(*), COALESCE(SUM(CASE WHEN {self._changed("t", "s", groups)} THEN 1 ELSE 0 END), 0)
             FROM "{self.name}" s JOIN "{self.table}" t ON t.source = %s AND t.external_code = s.code"""
@@ -164,9 +220,10 @@ class Stage:
             extra_vals += ", %s"
             params.append(stamp)
             updated.append(f'"{self.stamp_column}" = excluded."{self.stamp_column}"')
-        # Rows in code order fill the unique index sequentially; "WHERE true" keeps SQLite's parser
-        # from reading ON CONFLICT as part of the SELECT.
-        order = 'ORDER BY s.code COLLATE "C"' if self.vendor == "postgresql" else "ORDER BY s.code"
+        # SQLite: rows in code order fill the unique index sequentially (exports usually are in
+        # order already). PostgreSQL keeps the index in shared buffers; sorting wide rows costs more.
+        # "WHERE true" keeps SQLite's parser from reading ON CONFLICT as part of the SELECT.
+        order = "ORDER BY s.code" if self.vendor == "sqlite" and not self.sorted else ""
         sql = f"""
             INSERT INTO "{target}" ("source", "external_code", {insert_cols}, {extra_cols})
             SELECT %s, s.code, {select_cols}, {extra_vals} FROM "{self.name}" s WHERE true {order}
@@ -174,6 +231,8 @@ class Stage:
             WHERE {self._changed(f'"{target}"', "excluded", groups)}"""
         # Parameter order follows the statement: source, import run, stamp.
         with connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                cursor.execute("SET LOCAL work_mem = '64MB'")  # the joins and the index rebuild
             rebuild = self._drop_for_bulk_load(cursor) if bulk else None
             cursor.execute(sql, params)
             written = cursor.rowcount
@@ -235,6 +294,7 @@ class Stage:
             cursor.execute(f"PRAGMA cache_size = {self._cache_size}")
 
     def drop(self) -> None:
+        self.abort()
         if not self._created:
             return
         self._created = False
