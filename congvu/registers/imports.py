@@ -565,14 +565,16 @@ class _Importer:
         suspects = self.suspects = set()
         last_code = ""
         in_order = True
+        first_data_row = header_row + 1
         for rowno, cells in rows:
             if len(cells) < width:
                 cells = [*cells, *[""] * (width - len(cells))]
             code_raw = cells[code_idx]
             code_text = code_raw if code_raw.__class__ is str else cell_text(code_raw)
-            # Codes carry digits; a row without one may be blank, a total or a footer line.
-            if not code_text or not _DIGIT.search(code_text):
-                kind = self._special_row(cells, rowno == header_row + 1)
+            # Codes carry digits; a row without one may be blank, a total or a footer line, and the
+            # row under the header may number the columns: (1) (2) (3)…
+            if not code_text or not _DIGIT.search(code_text) or rowno == first_data_row:
+                kind = self._special_row(cells, rowno == first_data_row)
                 if kind == "blank":
                     blank += 1
                     continue

@@ -89,17 +89,27 @@ def test_file_without_header_row_is_rejected_with_a_file_level_error(org, tmp_pa
 
 def test_title_lines_and_total_row_are_skipped(org, tmp_path):
     above = [["UBND TỈNH THỬ"], ["SỞ XÂY DỰNG"], [], ["BÁO CÁO HỒ SƠ TTHC QUÝ I/2025"], []]
+    numbers = [f"({i})" for i in range(1, 12)]  # the row that numbers the columns in report templates
     below = [["Tổng cộng", "", "", "", "", "", "", "", "2 hồ sơ"], [], ["", "", "", "", "Người lập biểu"]]
-    path = write_csv(
-        tmp_path / "r.csv", DOSSIER_HEADER, [dossier("HS-1"), dossier("HS-2")], above=above, below=below
-    )
+    rows = [numbers, dossier("HS-1"), dossier("HS-2")]
+    path = write_csv(tmp_path / "r.csv", DOSSIER_HEADER, rows, above=above, below=below)
 
     run = _import(path)
 
     assert run.status == Status.STORED, run.errors
     assert (run.rows_total, run.created_count) == (2, 2)
     assert any("dòng 6" in note for note in run.notes)
-    assert any("tổng cộng: 9" in note for note in run.notes)
+    assert any("tổng cộng: 10" in note for note in run.notes)
+    assert any("1 dòng chân trang" in note for note in run.notes)
+
+
+def test_a_row_without_a_code_before_the_total_is_an_error_not_a_footer(org, tmp_path):
+    rows = [dossier("HS-1"), dossier(""), dossier("HS-3")]
+    run = _import(write_csv(tmp_path / "r.csv", DOSSIER_HEADER, rows, below=[["Cộng:", "", "3"]]))
+    assert run.status == Status.REJECTED
+    assert [(e["row"], e["column"], e["message"]) for e in run.errors] == [
+        (3, "Mã hồ sơ", "Thiếu giá trị bắt buộc.")
+    ]
 
 
 def test_xlsx_with_titles_date_cells_serials_and_a_later_first_column(org, tmp_path):
