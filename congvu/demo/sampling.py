@@ -22,16 +22,14 @@ with the team's own accounts, so every step is in the audit chain.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date, timedelta
-from unittest import mock
 
 from congvu.accounts.models import User
 from congvu.demo.inspections import _pdf
 from congvu.inspections.models import Inspection
 from congvu.org.selectors import unit_with_predecessor_ids
 from congvu.registers.models import Dossier
-from congvu.sampling import draw, services
+from congvu.sampling import services
 from congvu.sampling.models import ApologySlip, DeviationType, ReviewQuality, SampleItem, Tristate
 from congvu.sampling.policy import WORKING_STATUSES
 
@@ -60,13 +58,6 @@ LEGAL_BASIS_NOTES = [
     "01/7/2025.",
     "Căn cứ pháp lý ghi theo thủ tục cũ, chưa cập nhật thủ tục hành chính mới được công bố.",
 ]
-
-
-@contextmanager
-def _seeds_from(rng):
-    """Demo seeds drawn from the demo's generator, so the same demo seed draws the same records."""
-    with mock.patch.object(draw, "new_seed", lambda: f"{rng.getrandbits(256):064x}"):
-        yield
 
 
 def _has_dossiers(inspection: Inspection) -> bool:
@@ -235,53 +226,54 @@ def build(ctx) -> None:
     lead = User.objects.get(username="truongdoan")
     inspector = User.objects.get(username="kiemtra")
     counts = {"samples": 0, "drawn": 0, "items": 0, "reviews": 0, "deviations": 0, "findings": 0}
-    with _seeds_from(ctx.rng):
-        for n, (inspection, stage) in enumerate(_targets(), start=21):
-            head, worker = _team(inspection, lead, inspector)
-            expected, minimum = SIZES[stage]
-            sample = services.sample_create(
-                actor=head,
-                inspection=inspection,
-                title=_title(inspection),
-                register="dossiers",
-                size_method="attribute",
-                confidence="0.95",
-                tolerable_rate="0.05",
-                expected_rate=expected,
-                allocation="proportional",
-                min_per_field=minimum,
-            )
-            services.sample_set_commitment_reference(
-                actor=head, sample=sample, reference=_commitment_reference(inspection, n)
-            )
-            counts["samples"] += 1
-            if stage == "committed":
-                continue
-            sample = services.sample_draw(actor=worker, sample=sample)
-            counts["drawn"] += 1
-            items = _items(sample)
-            counts["items"] += len(items)
-            if stage == "drawn":
-                continue
-            as_of = (inspection.decision_date or inspection.period_to) + timedelta(days=20)
-            if stage == "reviewed":
-                reviews = _review(ctx, worker, items, as_of, ensure_deviation=True)
-                counts["findings"] += _to_findings(worker, reviews, 2)
-            else:
-                # Field by field, the first ranks of each: the team is part-way through.
-                by_field: dict[int, list[SampleItem]] = {}
-                for item in items:
-                    by_field.setdefault(item.stratum_id, []).append(item)
-                todo = [
-                    item
-                    for field_items in by_field.values()
-                    for item in field_items[: max(1, round(len(field_items) * REVIEWED_SHARE))]
-                ]
-                reviews = _review(ctx, worker, todo, as_of, ensure_deviation=True)
-                counts["findings"] += _to_findings(worker, reviews, 1)
-                _extend_worst_field(worker, reviews)
-            counts["reviews"] += len(reviews)
-            counts["deviations"] += sum(r.deviation for r in reviews)
+    for n, (inspection, stage) in enumerate(_targets(), start=21):
+        head, worker = _team(inspection, lead, inspector)
+        expected, minimum = SIZES[stage]
+        sample = services.sample_create(
+            actor=head,
+            inspection=inspection,
+            title=_title(inspection),
+            register="dossiers",
+            size_method="attribute",
+            confidence="0.95",
+            tolerable_rate="0.05",
+            expected_rate=expected,
+            allocation="proportional",
+            min_per_field=minimum,
+            # Demo seeds come from the demo's generator: the same demo seed draws the same records.
+            seed=f"{ctx.rng.getrandbits(256):064x}",
+        )
+        services.sample_set_commitment_reference(
+            actor=head, sample=sample, reference=_commitment_reference(inspection, n)
+        )
+        counts["samples"] += 1
+        if stage == "committed":
+            continue
+        sample = services.sample_draw(actor=worker, sample=sample)
+        counts["drawn"] += 1
+        items = _items(sample)
+        counts["items"] += len(items)
+        if stage == "drawn":
+            continue
+        as_of = (inspection.decision_date or inspection.period_to) + timedelta(days=20)
+        if stage == "reviewed":
+            reviews = _review(ctx, worker, items, as_of, ensure_deviation=True)
+            counts["findings"] += _to_findings(worker, reviews, 2)
+        else:
+            # Field by field, the first ranks of each: the team is part-way through.
+            by_field: dict[int, list[SampleItem]] = {}
+            for item in items:
+                by_field.setdefault(item.stratum_id, []).append(item)
+            todo = [
+                item
+                for field_items in by_field.values()
+                for item in field_items[: max(1, round(len(field_items) * REVIEWED_SHARE))]
+            ]
+            reviews = _review(ctx, worker, todo, as_of, ensure_deviation=True)
+            counts["findings"] += _to_findings(worker, reviews, 1)
+            _extend_worst_field(worker, reviews)
+        counts["reviews"] += len(reviews)
+        counts["deviations"] += sum(r.deviation for r in reviews)
     ctx.log(
         f"Chọn mẫu: {counts['samples']} mẫu ({counts['drawn']} đã rút, {counts['items']} hồ sơ được chọn), "
         f"{counts['reviews']} hồ sơ đã kiểm tra, {counts['deviations']} sai lệch, "

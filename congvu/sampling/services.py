@@ -111,15 +111,19 @@ def sample_create(
     min_per_field: int = 1,
     field_sizes: dict | None = None,
     commitment_reference: str = "",
+    seed: str | None = None,
 ) -> Sample:
     """Plan a sample of the inspection's unit and commit to a fresh secret seed: its SHA-256 is shown
-    now, to be written into the notice or the minutes before the draw."""
+    now, to be written into the notice or the minutes before the draw.
+
+    `seed` is for the deterministic demo province only; real samples always take a fresh
+    `secrets` seed, and the commitment makes either kind verifiable the same way."""
     require_role(actor, *WRITE_ROLES)
     policy.require_team(actor, inspection)
     problem = policy.working_problem(inspection, creating=True)
     if problem:
         raise ValidationError(problem)
-    seed = draw.new_seed()
+    seed = seed or draw.new_seed()
     sample = Sample(
         inspection=inspection,
         unit_id=inspection.unit_id,
