@@ -75,31 +75,37 @@ def _open_workbook(path: Path) -> Sheet:
     )
 
 
+def _lines(path: Path, newline: bytes = b"\n") -> int:
+    with path.open("rb") as fh:
+        return sum(chunk.count(newline) for chunk in iter(lambda: fh.read(CHUNK), b""))
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(CHUNK), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _detect_encoding(path: Path) -> tuple[str, int]:
-    """(encoding, line count) in one pass: UTF-8 (with or without BOM) or UTF-16 when the file says so,
-    else Windows-1252 (legacy exports), else Latin-1, which decodes anything."""
+    """(encoding, line count): UTF-16 when the file starts with its BOM; UTF-8 (with or without BOM)
+    when every byte decodes as such; else Windows-1252 (legacy exports); else Latin-1, which decodes
+    anything."""
     with path.open("rb") as fh:
         head = fh.read(4)
-        if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
-            fh.seek(0)
-            return "utf-16", fh.read().count(b"\n\x00" if head.startswith(codecs.BOM_UTF16_LE) else b"\x00\n")
-        fh.seek(0)
-        candidates = {name: codecs.getincrementaldecoder(name)() for name in ("utf-8", "cp1252")}
-        lines = 0
-        while chunk := fh.read(CHUNK):
-            lines += chunk.count(b"\n")
-            for name in list(candidates):
-                try:
-                    candidates[name].decode(chunk)
-                except UnicodeDecodeError:
-                    del candidates[name]
-            if not candidates:
-                break
-        if not candidates:
-            lines += sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(CHUNK), b""))
-    if "utf-8" in candidates:
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16", _lines(path, b"\n\x00")
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16", _lines(path, b"\x00\n")
+    lines = _lines(path)
+    if _decodes(path, "utf-8"):
         return ("utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"), lines
-    return ("cp1252" if candidates else "latin-1"), lines
+    return ("cp1252" if _decodes(path, "cp1252") else "latin-1"), lines
 
 
 def _detect_delimiter(sample: str) -> str:

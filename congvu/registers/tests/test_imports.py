@@ -463,3 +463,16 @@ def test_progress_is_committed_while_an_import_runs_outside_a_transaction(org, t
     assert run.status == Status.STORED
     assert seen == [(2, 2), (4, 4), (5, 5)]
     assert Dossier.objects.count() == 5
+
+
+def test_excel_unicode_text_export_utf16_tab_separated(org, tmp_path):
+    path = write_csv(
+        tmp_path / "u16.txt",
+        DOSSIER_HEADER,
+        [dossier("HS-1"), dossier("HS-2")],
+        encoding="utf-16",
+        delimiter="\t",
+    )
+    run = _import(path)
+    assert run.status == Status.STORED, run.errors
+    assert Dossier.objects.get(external_code="HS-2").procedure == "Cấp giấy phép xây dựng"
