@@ -1,6 +1,7 @@
 """The audit history, overall and per object: admin and inspection lead only."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from congvu.accounts.permissions import role_required
 from congvu.core.scoping import get_visible_or_404
@@ -18,15 +19,15 @@ def _export(qs):
     )
     headers = [
         "#",
-        "Thời điểm",
-        "Người thực hiện",
-        "Hành động",
-        "Loại đối tượng",
-        "Mã",
-        "Đối tượng",
-        "Mã băm",
+        _("Thời điểm"),
+        _("Người thực hiện"),
+        _("Hành động"),
+        _("Loại đối tượng"),
+        _("Mã"),
+        _("Đối tượng"),
+        _("Mã băm"),
     ]
-    return xlsx_response("nhat-ky.xlsx", headers, rows, sheet="Nhật ký")
+    return xlsx_response("nhat-ky.xlsx", headers, rows, sheet=_("Nhật ký"))
 
 
 @role_required(*AUDIT_ROLES)
