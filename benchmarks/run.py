@@ -326,8 +326,8 @@ def report(r: dict, args, started: datetime, agreement: dict) -> str:
             "the same on PostgreSQL",
             f"≤ {BUDGETS['pg_metrics_s']} s",
             f"{_f(pm.get('median_seconds'), 3)} s median of {args.repeat} warm runs "
-            f"(dossiers {_f(pm.get('dossiers_seconds'), 3)} + tasks {_f(pm.get('tasks_seconds'), 3)}; "
-            f"cold {_f(pm.get('cold_seconds'), 3)} s)",
+            f"(dossiers {_f(pm.get('dossiers_seconds'), 3)} + tasks {_f(pm.get('tasks_seconds'), 3)}, "
+            f"after VACUUM ANALYZE; cold, straight after the import: {_f(pm.get('cold_seconds'), 3)} s)",
             _ok(within(pm.get("median_seconds"), BUDGETS["pg_metrics_s"], higher_is_better=False)),
         ),
         ("pages, 95th percentile, large demo, 10 concurrent clients", "≤ 200 ms", "not measured yet", "—"),
@@ -335,8 +335,9 @@ def report(r: dict, args, started: datetime, agreement: dict) -> str:
     lines = [
         "# Benchmarks",
         "",
-        "Measured by `make bench` (`python benchmarks/run.py`), which regenerates the data, runs every step",
-        'in its own process and rewrites this file. Budgets are those of DESIGN.md "Performance budgets".',
+        "Measured by `make bench` (`python benchmarks/run.py`), which generates the data (deterministic, so",
+        "files of an earlier run are reused), runs every step in its own process and rewrites this file.",
+        'Budgets are those of DESIGN.md "Performance budgets".',
         "",
         f"- **Date:** {started:%Y-%m-%d %H:%M %Z}",
         f"- **Machine:** {_machine()}",
@@ -394,6 +395,14 @@ def report(r: dict, args, started: datetime, agreement: dict) -> str:
                 f"{result['full_seconds']:.2f} s (dossiers {result['full_dossiers_seconds']:.2f}, "
                 f"tasks {result['full_tasks_seconds']:.2f})"
             )
+        if name == "generate" and result.get("reused"):
+            notes.append("the files of an earlier run were reused: the generator is deterministic")
+        if result.get("vacuum_analyze_seconds") is not None:
+            notes.append(
+                f"cold run right after the import {result['cold_seconds']:.3f} s (no statistics: autovacuum "
+                f"is off on this server); then VACUUM ANALYZE ({result['vacuum_analyze_seconds']:.1f} s) "
+                "before the warm runs"
+            )
         seconds = result.get("seconds", result.get("median_seconds"))
         lines.append(
             f"| {name} | {_f(seconds, 3)} | {_f(result.get('rows_per_s'))} | {_f(result.get('peak_mb'))} MB "
@@ -423,8 +432,51 @@ def report(r: dict, args, started: datetime, agreement: dict) -> str:
             f"{figures['mismatches']} differ (counts and maximum exactly, lateness mean and median to "
             "2 decimals)."
         )
-    lines += ["", NOTES]
+    lines += ["", *_misses(r), NOTES]
     return "\n".join(lines) + "\n"
+
+
+def _misses(r: dict) -> list[str]:
+    """Where a budget is missed: by how much, and what the same run's peers say about why."""
+    si, pi = r.get("sqlite_import_dossiers", {}), r.get("postgres_import_dossiers", {})
+    sm, pm = r.get("sqlite_metrics", {}), r.get("postgres_metrics", {})
+    raw, copy, pol = r.get("raw_sqlite", {}), r.get("pg_copy", {}), r.get("polars", {})
+    out = ["## Where a budget is missed, and why", ""]
+    rate, peer = si.get("rows_per_s"), raw.get("rows_per_s")
+    if rate and peer and rate < BUDGETS["sqlite_import_rows_per_s"]:
+        out.append(
+            f"- SQLite import: {rate:,.0f} rows/s is {rate / 60_000:.0%} of the budget, but "
+            f"{rate / peer:.1f}× the raw `executemany` peer of the same run ({peer:,.0f} rows/s, DESIGN's "
+            "anchor 66,000), so the load on this machine accounts for most of the gap (the importer is "
+            "`congvu/registers/imports.py`, another area)."
+        )
+    rate, peer, ready = pi.get("rows_per_s"), copy.get("rows_per_s"), copy.get("copy_only_rows_per_s") or 0
+    if rate and peer and rate < BUDGETS["pg_import_rows_per_s"]:
+        out.append(
+            f"- PostgreSQL import: {rate:,.0f} rows/s is {rate / 70_000:.0%} of the budget and "
+            f"{rate / peer:.2f}× the streamed `COPY` peer of the same run ({peer:,.0f} rows/s; `COPY` of "
+            f"ready rows {ready:,.0f} rows/s against DESIGN's 81,000)."
+        )
+    for name, figures, budget in (("SQLite", sm, 1.0), ("PostgreSQL", pm, 0.3)):
+        seconds = figures.get("median_seconds")
+        if not seconds or seconds <= budget:
+            continue
+        polars_note = ""
+        if pol.get("seconds"):
+            polars_note = (
+                f"; polars, the same computation in memory, took {pol['seconds']:.2f} s in this run "
+                "against 0.18 s in DESIGN"
+            )
+        out.append(
+            f"- Metrics on {name}: {seconds:.3f} s, {seconds / budget:.1f}× the {budget} s budget"
+            f"{polars_note}. The work is two scans of the 1M-row dossier table (the counts; the late "
+            "records' lateness histogram through hash joins on the ordinal table); on PostgreSQL both are "
+            "sequential scans of a ~190 MB heap, which the planner rightly prefers to the covering index "
+            "(forcing the index was slower), so the figure follows the shared CPU."
+        )
+    if len(out) == 2:
+        return []
+    return [*out, ""]
 
 
 NOTES = """## How the engine gets these numbers
@@ -437,6 +489,10 @@ NOTES = """## How the engine gets these numbers
 - The full scorecard (stage durations receipt → completion → return, apology slips) joins the ordinal
   table on every completed record: cheap on PostgreSQL, several seconds on SQLite for 1M dossiers. The
   pages compute it per unit or per official, where it is a few thousand records.
+- PostgreSQL right after a bulk import has no statistics and no visibility map until the tables are
+  vacuumed and analysed; autovacuum does that within a minute where it runs, but it is off on this
+  server, so the metrics step runs `VACUUM ANALYZE` itself and reports the cold figure before it too.
+  An importer that loads hundreds of thousands of rows could run `ANALYZE` on the register table itself.
 - Page load (p95 ≤ 200 ms with the large demo, 10 concurrent clients) is not measured by this script
   yet: it needs the demo's registers step, which is another area's work.
 """
