@@ -29,6 +29,8 @@ TCVN3_SAMPLES = [
     ("Ngµy tiÕp nhËn", "Ngày tiếp nhận"),
     ("§· tr¶ kÕt qu¶", "Đã trả kết quả"),
     ("NÕu", "Nếu"),
+    ("Thñ tôc", "Thủ tục"),  # ñ after a consonant: TCVN3's ủ, not VNI's đ
+    ("§¬n vÞ", "Đơn vị"),
 ]
 # .VnTimeH: capitals drawn from the lower-case codes.
 TCVN3_CAPITAL_SAMPLES = [

@@ -80,3 +80,20 @@ def test_column_letters():
         "ZZ",
         "AAA",
     ]
+
+
+def test_a_file_shown_to_be_tcvn3_also_converts_cells_too_short_to_decide_alone():
+    from congvu.registers.validation import TextCleaner
+
+    clean = TextCleaner()
+    assert clean("Tèt") == "Tèt"  # alone: could be either, left as is
+    for text in ("Së X©y dùng", "§· tr¶ kÕt qu¶", "CÊp giÊy phÐp"):
+        clean(text)
+    assert clean("Tèt") == "Tốt"
+    assert clean("Sở Nội vụ") == "Sở Nội vụ"  # proven Unicode stays
+    unicode_file = TextCleaner()
+    assert [unicode_file(t) for t in ("Tây Ninh", "Đã trả kết quả", "Tây Ninh")] == [
+        "Tây Ninh",
+        "Đã trả kết quả",
+        "Tây Ninh",
+    ]
