@@ -32,7 +32,8 @@ test: $(STAMP)
 	$(BIN)/ruff format --check congvu benchmarks
 	$(BIN)/congvu makemigrations --check --dry-run
 	$(BIN)/congvu check
-	$(BIN)/pytest -n 2 --dist loadfile -q
+	$(BIN)/pytest -n 2 --dist loadfile -q -m "not transactional"
+	$(BIN)/pytest -q -m transactional
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix congvu benchmarks
@@ -42,6 +43,7 @@ worker: $(STAMP)
 	$(BIN)/congvu db_worker
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run.py
 
 messages: $(STAMP)

@@ -27,16 +27,23 @@ def _plain_http():
         yield
 
 
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
 def pytest_collection_modifyitems(items):
-    """Transactional tests (browser tests) flush the database when they end, which would wipe the
-    rows that data migrations seed (calendar decisions, fields, checklist templates) for every
-    later test in the same worker. Serialized rollback restores them."""
+    """Transactional tests (browser tests, tests of real commits) flush the database when they end,
+    which wipes the rows that data migrations seed (calendar decisions, fields, checklist templates)
+    for every later test of the same process. So they carry the `transactional` marker — `make test`
+    runs them in a second, serial pass after the rest — and serialized rollback, which restores the
+    seeded rows at the start of each of them."""
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
-            item.add_marker(
-                pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False
-            )
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if (marker and marker.kwargs.get("transaction")) or fixtures & TRANSACTIONAL_FIXTURES:
+            item.add_marker(pytest.mark.transactional)
+            kwargs = {**(marker.kwargs if marker else {}), "transaction": True}
+            kwargs.setdefault("serialized_rollback", True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
 @dataclass
