@@ -45,6 +45,7 @@ worker: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/pages.py --scale medium
 
 messages: $(STAMP)
 	cd congvu && ../$(BIN)/congvu makemessages -l en --no-location --no-wrap -i "static/*"
