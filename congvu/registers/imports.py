@@ -383,6 +383,7 @@ class _Importer:
                 self.finish(Status.DRY_RUN, counts=stage.counts(source=self.run.source, groups=groups))
                 return
             with transaction.atomic():
+                stage.lock()
                 counts = stage.counts(source=self.run.source, groups=groups)
                 if counts[0] or counts[1]:
                     stage.merge(
@@ -391,6 +392,7 @@ class _Importer:
                         import_run_id=self.run.pk,
                         stamp=connection.ops.adapt_datetimefield_value(timezone.now()),
                         bulk=stage.wants_bulk_load(),
+                        all_new=counts[0] == stage.rows,
                     )
                 self.finish(Status.STORED, counts=counts)
         finally:

@@ -436,6 +436,12 @@ def test_the_bulk_load_path_stores_the_rows_and_restores_every_index(org, tmp_pa
     assert Dossier.objects.filter(handler=org.dung).count() == 15
     again = _import(write_csv(tmp_path / "b.csv", DOSSIER_HEADER, rows))
     assert again.unchanged_count == 30
+    rows[3] = dossier("HS-3", status="Đang xử lý")  # one update among the bulk-loaded rows
+    third = _import(write_csv(tmp_path / "c.csv", DOSSIER_HEADER, rows))
+    assert (third.updated_count, third.unchanged_count) == (1, 29)
+    assert Dossier.objects.get(external_code="HS-3").status == "Đang xử lý"
+    with connection.cursor() as cursor:
+        assert set(connection.introspection.get_constraints(cursor, table)) == set(before)
 
 
 @pytest.mark.django_db(transaction=True)
