@@ -11,6 +11,18 @@ from congvu.inspections.models import Inspection
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture
+def checklist_template(transactional_db):
+    """The seeded checklist template. A transactional test runs on a database another one may have
+    flushed, and serialized rollback does not always bring the seeded rows back in the serial pass:
+    seed it again (the data migration's own function, idempotent) rather than depend on that."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("congvu.inspections.migrations.0002_seed_checklist_template").seed(apps, None)
+
+
 def login(page, live_server, username):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
@@ -44,7 +56,9 @@ def move(page, to_status):
     submit(page, f"[data-testid=move-{to_status}]")
 
 
-def test_one_inspection_from_plan_to_closed_by_the_right_roles(live_server, page, personas):
+def test_one_inspection_from_plan_to_closed_by_the_right_roles(
+    live_server, page, personas, checklist_template
+):
     page.on("dialog", lambda dialog: dialog.accept())  # the data-confirm confirmations
 
     # The lead drafts the annual plan, adds the unit and approves it, then sets up the inspection.
