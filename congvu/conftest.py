@@ -44,6 +44,10 @@ def pytest_collection_modifyitems(items):
             kwargs = {**(marker.kwargs if marker else {}), "transaction": True}
             kwargs.setdefault("serialized_rollback", True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+    # Browser tests last: Playwright's event loop leaves the main thread with a new database
+    # connection wrapper that no longer carries the serialized seed rows, so a transactional test
+    # after a browser test would start on a flushed database.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 @dataclass
