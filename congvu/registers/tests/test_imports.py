@@ -444,33 +444,6 @@ def test_the_bulk_load_path_stores_the_rows_and_restores_every_index(org, tmp_pa
         assert set(connection.introspection.get_constraints(cursor, table)) == set(before)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_progress_is_committed_while_an_import_runs_outside_a_transaction(org, tmp_path, monkeypatch):
-    """What the progress bar polls: rows_done, visible to another connection during phase 1 (on
-    PostgreSQL the COPY stream holds the importer's connection, so progress uses a second one)."""
-    from django.db import DEFAULT_DB_ALIAS, connections
-
-    from congvu.registers import imports
-
-    monkeypatch.setattr(imports, "BATCH", 2)
-    observer = connections.create_connection(DEFAULT_DB_ALIAS)
-    seen = []
-
-    def progress(done, total):
-        with observer.cursor() as cursor:
-            cursor.execute(f'SELECT rows_done FROM "{ImportRun._meta.db_table}" ORDER BY id DESC LIMIT 1')
-            seen.append((cursor.fetchone()[0], done))
-
-    rows = [dossier(f"HS-{i}") for i in range(5)]
-    try:
-        run = _import(write_csv(tmp_path / "a.csv", DOSSIER_HEADER, rows), progress=progress)
-    finally:
-        observer.close()
-    assert run.status == Status.STORED
-    assert seen == [(2, 2), (4, 4), (5, 5)]
-    assert Dossier.objects.count() == 5
-
-
 def test_excel_unicode_text_export_utf16_tab_separated(org, tmp_path):
     path = write_csv(
         tmp_path / "u16.txt",
