@@ -26,6 +26,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 # Above this many staged rows (and at least as many as the register holds), rebuild indexes after.
 BULK_ROWS = 50_000
+DUPLICATE_LOOKUP_LIMIT = 2_000  # repeated codes looked up one by one; beyond, one grouping pass
 _SQLITE_CACHE_KIB = 65_536  # page cache while merging: the register's indexes stay in memory
 
 
@@ -144,7 +145,17 @@ class Stage:
         return True
 
     def duplicates(self, codes: set[str], limit: int) -> list[tuple[int, str, int]]:
-        """(rowno, code, first rowno) for every repeat of the given codes (those Python saw twice)."""
+        """(rowno, code, first rowno) for every repeat of the given codes (those Python saw twice):
+        a lookup of a few codes, or one grouping pass when there are many (a file pasted twice)."""
+        if len(codes) > DUPLICATE_LOOKUP_LIMIT:
+            sql = f"""
+                SELECT s.rowno, s.code, d.first FROM "{self.name}" s
+                JOIN (SELECT code, MIN(rowno) AS first FROM "{self.name}" WHERE code IS NOT NULL
+                      GROUP BY code HAVING COUNT(*) > 1) d ON d.code = s.code
+                WHERE s.rowno > d.first ORDER BY s.rowno LIMIT %s"""
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [limit])
+                return list(cursor.fetchall())
         found: list[tuple[int, str, int]] = []
         first: dict[str, int] = {}
         ordered = sorted(codes)

@@ -455,3 +455,15 @@ def test_excel_unicode_text_export_utf16_tab_separated(org, tmp_path):
     run = _import(path)
     assert run.status == Status.STORED, run.errors
     assert Dossier.objects.get(external_code="HS-2").procedure == "Cấp giấy phép xây dựng"
+
+
+def test_a_file_pasted_twice_reports_every_repeat(org, tmp_path, monkeypatch):
+    rows = [dossier(f"HS-{i}") for i in range(40)]
+    path = write_csv(tmp_path / "twice.csv", DOSSIER_HEADER, rows + rows)
+    for limit in (10**6, 0):  # few repeats are looked up one by one; many, in one grouping pass
+        monkeypatch.setattr(staging, "DUPLICATE_LOOKUP_LIMIT", limit)
+        run = _import(path)
+        assert run.status == Status.REJECTED
+        assert [(e["row"], e["message"]) for e in run.errors] == [
+            (42 + i, f"Mã trùng với dòng {2 + i} trong cùng tệp.") for i in range(40)
+        ]
