@@ -325,6 +325,9 @@ class Stage:
             cursor.execute(f'ALTER TABLE "{self.table}" ADD CONSTRAINT "{name}" {definition}')
         if self.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            # Fresh statistics for the pages and the metrics right away: autovacuum may be off, or
+            # a minute late, and a register that just grew several-fold has none that fit.
+            cursor.execute(f'ANALYZE "{self.table}"')
         else:
             cursor.execute(f"PRAGMA cache_size = {self._cache_size}")
 
