@@ -48,7 +48,10 @@ def xlsx_response(
 ) -> HttpResponse:
     """One sheet, bold header, dates as dd/mm/yyyy; streams through a constant-memory workbook."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+    # Text from imported files must never become a formula in the export (spreadsheet injection).
+    book = xlsxwriter.Workbook(
+        buffer, {"constant_memory": True, "in_memory": True, "strings_to_formulas": False}
+    )
     ws = book.add_worksheet(sheet[:31])
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     date_fmt = book.add_format({"num_format": "dd/mm/yyyy"})
