@@ -6,8 +6,3 @@ class MetricsConfig(AppConfig):
     name = "congvu.metrics"
     label = "metrics"
     verbose_name = _("Chỉ số")
-
-    def ready(self) -> None:
-        from congvu.metrics import relations
-
-        relations.install()

@@ -8,10 +8,11 @@ records (never a Python loop over records):
    full scorecard, the stage durations as sums and counts of working days, quality, initiative);
 2. the *lateness histogram* — over the late records only (done late, or open and overdue), one row per
    (group, done/open, lateness in working days) with its count. Lateness comes from a LEFT JOIN on the
-   working-day ordinal table (`congvu.metrics.relations`). The histogram gives the done-late and
-   open-overdue counts and the lateness mean, median and maximum exactly: the median of a group is read
-   off its sorted histogram (a few dozen distinct values per group), so it needs neither window
-   functions (which differ between SQLite and PostgreSQL) nor the late records' individual values.
+   working-day ordinal table (the `wd_*` relations declared in `congvu.registers.models`). The
+   histogram gives the done-late and open-overdue counts and the lateness mean, median and maximum
+   exactly: the median of a group is read off its sorted histogram (a few dozen distinct values per
+   group), so it needs neither window functions (which differ between SQLite and PostgreSQL) nor the
+   late records' individual values.
 
 The other buckets follow by subtraction: open in time = with a deadline − done on time − done late −
 open overdue; no deadline = total − with a deadline. Each bucket is also available as a `Q`
@@ -50,7 +51,7 @@ from django.db.models import Case, Count, DateField, F, IntegerField, Q, QuerySe
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
-from congvu.metrics.relations import relation_name
+from congvu.registers.models import workday_relation_name
 from congvu.workdays.models import WorkdayOrdinal
 
 REGISTERS = ("tasks", "dossiers")
@@ -187,7 +188,7 @@ def bucket_of(as_of: date) -> Case:
 
 
 def _ordinal(date_field: str) -> F:
-    return F(f"{relation_name(date_field)}__ordinal")
+    return F(f"{workday_relation_name(date_field)}__ordinal")
 
 
 def _days(end: str, start: str) -> Any:

@@ -268,3 +268,36 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_register_display()} {self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
+
+
+# --- Joins to the working-day calendar ----------------------------------------------------
+
+
+def workday_relation_name(date_field: str) -> str:
+    return f"wd_{date_field}"
+
+
+def _add_workday_relations(model: type[models.Model], date_fields: tuple[str, ...]) -> None:
+    """Read-only joins from a register's date columns to the working-day ordinal table.
+
+    `Task.wd_due_on` relates `Task.due_on` to `WorkdayOrdinal.date`, so the metrics engine writes
+    `F("wd_due_on__ordinal")` and the database does a LEFT JOIN on the date (a hash join in
+    PostgreSQL). A correlated subquery gives the same numbers but runs one index probe per row
+    (1M dossiers: 0.30 s against 0.17 s). The relations are private fields (the mechanism of
+    `GenericRelation`): no column, no migration, not editable, no reverse accessor, and
+    `DO_NOTHING` so rebuilding the calendar stays a fast delete."""
+    for date_field in date_fields:
+        relation = models.ForeignObject(
+            "workdays.WorkdayOrdinal",
+            on_delete=models.DO_NOTHING,
+            from_fields=[date_field],
+            to_fields=["date"],
+            related_name="+",
+            null=True,  # LEFT JOIN: an empty date (or one outside the table) gives NULL, not no row
+            editable=False,
+        )
+        relation.contribute_to_class(model, workday_relation_name(date_field), private_only=True)
+
+
+_add_workday_relations(Task, ("received_on", "handled_on", "advised_on", "due_on", "completed_on"))
+_add_workday_relations(Dossier, ("received_on", "due_on", "completed_on", "returned_on"))
