@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_SCALE ?= medium
 
-.PHONY: run test install lint format migrate demo worker bench messages vendor clean
+.PHONY: run test install system-packages lint format migrate demo worker bench messages vendor clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Debian packages the suite drives (chromium, LibreOffice, poppler): installed when missing and possible,
+# otherwise one line saying how. Browser and document tests are never skipped.
+system-packages:
+	@tools/system-packages
 
 # Installs, migrates, loads the demo province when the database is empty, serves on 127.0.0.1:8000.
 # Production settings (DEBUG off: Vietnamese error pages, whitenoise static) with demo accounts, plain HTTP.
@@ -27,7 +32,7 @@ run: $(STAMP)
 	$(BIN)/congvu runserver $(HOST):$(PORT)
 
 # Installs, then lint, migrations check, system check and the whole suite (browser tests included).
-test: $(STAMP)
+test: $(STAMP) system-packages
 	$(BIN)/ruff check congvu benchmarks
 	$(BIN)/ruff format --check congvu benchmarks
 	$(BIN)/congvu makemigrations --check --dry-run
