@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "congvu.metrics",
     "congvu.inspections",
     "congvu.sampling",
+    "congvu.evaluation",
     "congvu.web",
     "congvu.demo",
 ]

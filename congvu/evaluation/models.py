@@ -1,0 +1,1 @@
+"""Year-end evaluation records (owned by the evaluation data work)."""
