@@ -37,8 +37,8 @@ test: $(STAMP) system-packages
 	$(BIN)/ruff format --check congvu benchmarks
 	$(BIN)/congvu makemigrations --check --dry-run
 	$(BIN)/congvu check
-	$(BIN)/pytest -n 2 --dist loadfile -q -m "not transactional"
-	$(BIN)/pytest -q -m transactional
+	$(BIN)/pytest -n 2 --dist loadfile -q --durations=15 -m "not transactional"
+	$(BIN)/pytest -q --durations=15 -m transactional
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix congvu benchmarks

@@ -15,10 +15,12 @@ CHROMIUM = "/usr/bin/chromium"
 @pytest.fixture(scope="session", autouse=True)
 def _plain_http():
     """Tests talk plain HTTP to the test client and to the live server, whose middleware is built
-    once per session: override before it starts."""
+    once per session: override before it starts. Passwords are hashed with a fast hasher for the
+    whole suite: every persona fixture creates ten users, and PBKDF2 costs ~0.3 s each."""
     from django.test import override_settings
 
     with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         SECURE_SSL_REDIRECT=False,
         SESSION_COOKIE_SECURE=False,
         CSRF_COOKIE_SECURE=False,

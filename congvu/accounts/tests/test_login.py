@@ -6,12 +6,31 @@ from congvu.conftest import PASSWORD
 from congvu.core.models import AuditEvent
 
 
-@pytest.mark.django_db
-def test_every_demo_account_logs_in(client, settings):
-    settings.DEMO_MODE = True
-    from congvu.demo.builder import build_demo
+@pytest.fixture
+def demo_account_users(db):
+    """The demo accounts on two small units with the demo's codes (the demo province itself is
+    tested in congvu/demo and congvu/org)."""
+    from congvu.accounts.services import user_create
+    from congvu.org.services import unit_create
 
-    build_demo(seed=1, scale="small", log=lambda *_: None)
+    units = {
+        "VL-SXD": unit_create(actor="test", code="VL-SXD", name="Sở Xây dựng", kind="department"),
+        "VL-X29266": unit_create(actor="test", code="VL-X29266", name="Xã Càng Long", kind="commune"),
+    }
+    for username, role, unit_code, full_name in DEMO_ACCOUNTS:
+        user_create(
+            actor="test",
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            unit=units[unit_code] if unit_code else None,
+            full_name=full_name,
+            is_superuser=(role == "admin"),
+        )
+
+
+def test_every_demo_account_logs_in(client, settings, demo_account_users):
+    settings.DEMO_MODE = True
     page = client.get(reverse("login")).content.decode()
     for username, *_ in DEMO_ACCOUNTS:
         assert username in page
@@ -21,12 +40,8 @@ def test_every_demo_account_logs_in(client, settings):
         client.post(reverse("logout"))
 
 
-@pytest.mark.django_db
-def test_demo_accounts_are_not_listed_outside_demo_mode(client, settings):
+def test_demo_accounts_are_not_listed_outside_demo_mode(client, settings, demo_account_users):
     settings.DEMO_MODE = False
-    from congvu.demo.builder import build_demo
-
-    build_demo(seed=1, scale="small", log=lambda *_: None)
     assert "congvu-demo" not in client.get(reverse("login")).content.decode()
 
 

@@ -18,9 +18,8 @@ def pdf_file(name="bien-ban.pdf", content=PDF):
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings, tmp_path):
-    """Personas are many users: hash their passwords cheaply; keep uploaded files in a temp dir."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files go to a temporary directory (the fast password hasher is set suite-wide)."""
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

@@ -241,9 +241,3 @@ def world(personas, calendar):
         tasks=t,
         dossiers=d,
     )
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The personas' passwords are hashed eight times per test; a fast hasher keeps these tests fast."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

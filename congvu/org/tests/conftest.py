@@ -13,12 +13,6 @@ import pytest
 MERGER = date(2025, 3, 1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The personas' ten passwords cost ~5 s per test with the production hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class Org:
     personas: object

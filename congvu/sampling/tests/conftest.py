@@ -42,12 +42,6 @@ def make_dossiers(
     return Dossier.objects.bulk_create(rows)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The personas' passwords need no strength here; PBKDF2 would cost seconds per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def inspection(personas):
     """A surprise inspection of the personas' unit, on site, with the lead as head of team and the
