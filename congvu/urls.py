@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
@@ -12,7 +11,6 @@ urlpatterns = [
     path("inspections/", include("congvu.inspections.urls")),
     path("sampling/", include("congvu.sampling.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("django-admin/", admin.site.urls),
 ]
 
 handler403 = "congvu.web.views.error_403"
