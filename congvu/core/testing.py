@@ -1,0 +1,54 @@
+"""Helpers for tests that read what a page really exported.
+
+An export test that checks only the content type passes on an empty workbook or on one that leaks
+another unit's rows; these helpers open the workbook (python-calamine, as the importers do) so a test
+can assert its header, its rows and what must not be in it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from django.http import HttpResponseBase
+from python_calamine import CalamineWorkbook
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_bytes(response_or_bytes: HttpResponseBase | bytes) -> bytes:
+    if isinstance(response_or_bytes, bytes | bytearray):
+        return bytes(response_or_bytes)
+    response = response_or_bytes
+    # Fail on the real cause (a 404, a login redirect, an HTML page) rather than on "not a zip file".
+    assert response.status_code == 200, f"expected an XLSX, got HTTP {response.status_code}"
+    content_type = response.get("Content-Type", "")
+    assert content_type.startswith(XLSX_CONTENT_TYPE), f"expected an XLSX, got {content_type!r}"
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def xlsx_sheet_names(response_or_bytes: HttpResponseBase | bytes) -> list[str]:
+    """The workbook's sheet names, in order."""
+    return list(CalamineWorkbook.from_filelike(io.BytesIO(_xlsx_bytes(response_or_bytes))).sheet_names)
+
+
+def xlsx_rows(response_or_bytes: HttpResponseBase | bytes, sheet: int | str = 0) -> list[list]:
+    """Every row of one sheet (by index or by name), header row first, as calamine reads it:
+    numbers as float, dates as `date`/`datetime`, empty cells as "". A response must be a 200 XLSX."""
+    book = CalamineWorkbook.from_filelike(io.BytesIO(_xlsx_bytes(response_or_bytes)))
+    ws = book.get_sheet_by_name(sheet) if isinstance(sheet, str) else book.get_sheet_by_index(sheet)
+    return [list(row) for row in ws.to_python(skip_empty_area=False)]
+
+
+def xlsx_column(rows: Sequence[Sequence[Any]], title: str) -> list:
+    """The values under the header `title` (the first row is the header), data rows only."""
+    header, *data = rows
+    col = list(header).index(title)  # ValueError names the missing column
+    return [row[col] if col < len(row) else "" for row in data]
+
+
+def xlsx_text(rows: Sequence[Sequence[Any]]) -> str:
+    """All cells as one text, one cell a line: for asserting that a code or a name is absent."""
+    return "\n".join(str(cell) for row in rows for cell in row)
