@@ -1016,6 +1016,8 @@ def unit_response_save(*, actor: User, response, expected_version: int | None, r
         _("Nội dung đã trình thủ trưởng hoặc đã duyệt: không sửa được nữa."),
     )
     check_version(response, expected_version, ["response_text"])
+    if nfc(response_text or "").strip() == response.response_text:
+        return response  # nothing changed: no new version, no audit event
     before = snapshot(response, RESPONSE_FIELDS)
     response.response_text = nfc(response_text).strip()
     response.version += 1
@@ -1028,6 +1030,51 @@ def unit_response_save(*, actor: User, response, expected_version: int | None, r
         before=before,
         after=snapshot(response, RESPONSE_FIELDS),
     )
+    return response
+
+
+_RESPONSE_EVIDENCE_KEY = {
+    DocumentRequest: "document_request",
+    FindingExplanation: "explanation",
+    RemediationReport: "remediation_report",
+}
+
+
+def unit_response_answer(
+    *,
+    actor: User,
+    response,
+    expected_version: int | None,
+    response_text: str,
+    uploaded_files: Sequence = (),
+    file_description: str = "",
+    submit: bool = False,
+):
+    """One answer form (text, files, submit) in one transaction: the text is saved, the files
+    attached to the answer and, when asked, the answer submitted to the unit head — all or nothing,
+    so a refused file or a refused submit leaves the answer as it was (and no stray file on disk)."""
+    stored: list[tuple] = []
+    try:
+        with transaction.atomic():
+            response = unit_response_save(
+                actor=actor, response=response, expected_version=expected_version, response_text=response_text
+            )
+            inspection = _response_inspection(response)
+            for uploaded in uploaded_files:
+                evidence = evidence_upload(
+                    actor=actor,
+                    inspection=inspection,
+                    uploaded_file=uploaded,
+                    description=file_description,
+                    **{_RESPONSE_EVIDENCE_KEY[type(response)]: response},
+                )
+                stored.append((evidence.file.storage, evidence.file.name))
+            if submit:
+                response = unit_response_submit(actor=actor, response=response)
+    except Exception:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
     return response
 
 

@@ -239,7 +239,18 @@ def _figures_view(item: ChecklistItem, inspection_pk: int) -> list[dict]:
     return groups
 
 
-def _tab_context(request, inspection, tab: str) -> dict:
+def _response_form(kind: str, resp, typed: dict) -> ResponseForm:
+    """The answer's form; with unsaved typed text, that text on top of the current version (saving
+    again is then a conscious overwrite, as the stored text is shown beside it)."""
+    resp.unsaved_text = None
+    if (kind, resp.pk) in typed:
+        resp.unsaved_text = typed[(kind, resp.pk)]
+        return ResponseForm(initial={"response_text": resp.unsaved_text, "version": resp.version})
+    return ResponseForm(initial={"response_text": resp.response_text, "version": resp.version})
+
+
+def _tab_context(request, inspection, tab: str, typed: dict | None = None) -> dict:
+    typed = typed or {}
     user = request.user
     ctx: dict = {}
     if tab == "overview":
@@ -297,7 +308,7 @@ def _tab_context(request, inspection, tab: str) -> dict:
             by_request.setdefault(f.document_request_id, []).append(f)
         for r in requests:
             r.files = by_request.get(r.pk, [])
-            r.form = ResponseForm(initial={"response_text": r.response_text, "version": r.version})
+            r.form = _response_form("request", r, typed)
         ctx["requests"] = requests
         ctx["request_form"] = DocumentRequestForm() if policy.is_team(user, inspection) else None
         ctx["evidence_form"] = EvidenceForm()
@@ -310,9 +321,7 @@ def _tab_context(request, inspection, tab: str) -> dict:
             f.expl = explanation
             if explanation is not None:
                 f.expl_files = [e for e in files if e.explanation_id == explanation.pk]
-                f.expl_form = ResponseForm(
-                    initial={"response_text": explanation.response_text, "version": explanation.version}
-                )
+                f.expl_form = _response_form("explanation", explanation, typed)
         ctx["findings"] = findings
         ctx["recommendations"] = selectors.recommendations_for(fetched_by=user, inspection=inspection)
         if policy.is_team(user, inspection) and not user.is_read_only:
@@ -331,9 +340,7 @@ def _tab_context(request, inspection, tab: str) -> dict:
             rec.report_list = list(rec.reports.all())
             for report in rec.report_list:
                 report.files = [e for e in files if e.remediation_report_id == report.pk]
-                report.form = ResponseForm(
-                    initial={"response_text": report.response_text, "version": report.version}
-                )
+                report.form = _response_form("report", report, typed)
             rec.is_overdue = rec.status == RecommendationStatus.OPEN and rec.deadline and rec.deadline < today
             rec.can_report = (
                 policy.is_unit(user, inspection)
@@ -354,6 +361,36 @@ def inspection_detail(request, pk):
         tab = "overview"
     if wants_xlsx(request):
         return _TAB_EXPORTS[tab](request, inspection)
+    return _render_detail(request, inspection, tab, typed=_pop_typed(request))
+
+
+_TYPED_KEY = "inspections.unsaved_answers"
+
+
+def _typed_again(request, kind, response, text: str):
+    """Back to the answer's tab with what the user typed still in its box (a refused save): the
+    text waits in the session for the next page of this answer, not in the database."""
+    pending = request.session.get(_TYPED_KEY, {})
+    pending[f"{kind}:{response.pk}"] = text
+    request.session[_TYPED_KEY] = pending
+    return redirect(
+        _detail_url(_response_inspection_pk(kind, response), _RESPONSE_TAB[kind]) + f"#{kind}-{response.pk}"
+    )
+
+
+def _pop_typed(request) -> dict:
+    pending = request.session.pop(_TYPED_KEY, None) or {}
+    typed = {}
+    for key, text in pending.items():
+        kind, _sep, pk = key.partition(":")
+        if pk.isdigit():
+            typed[(kind, int(pk))] = text
+    return typed
+
+
+def _render_detail(request, inspection, tab: str, typed: dict | None = None):
+    """The inspection page on `tab`; `typed` maps (answer kind, pk) to text the user typed that was
+    not saved, shown in its box (based on the current version) beside the stored text."""
     user = request.user
     context = {
         "inspection": inspection,
@@ -368,7 +405,7 @@ def inspection_detail(request, pk):
         "ResponseStatus": ResponseStatus,
         "FindingStatus": FindingStatus,
         "ReviewStatus": ReviewStatus,
-        **_tab_context(request, inspection, tab),
+        **_tab_context(request, inspection, tab, typed or {}),
     }
     return render(request, "inspections/detail.html", context)
 
@@ -898,24 +935,41 @@ def _response_inspection_pk(kind, response) -> int:
 @require_POST
 @login_required
 def response_action(request, kind, response_pk, action):
-    """The unit's answer: save (focal point or head), submit, approve or return (head)."""
+    """The unit's answer: save (focal point or head), submit, approve or return (head).
+
+    Save and submit come from the same form (text, files, submit): what was typed and chosen is
+    saved first, then submitted, in one service call. When that is refused, the page is shown again
+    with the typed text still in the box (nothing typed is lost; nothing is half-written)."""
     response = selectors.response_get(fetched_by=request.user, kind=kind, pk=response_pk)
-    back = _detail_url(_response_inspection_pk(kind, response), _RESPONSE_TAB[kind])
+    inspection_pk = _response_inspection_pk(kind, response)
+    anchor = f"#{kind}-{response.pk}"
+    back = _detail_url(inspection_pk, _RESPONSE_TAB[kind]) + anchor
     user = request.user
-    if action == "save":
+    if action in ("save", "submit") and ("response_text" in request.POST or request.FILES):
         form = ResponseForm(request.POST)
         if not form.is_valid():
             _form_errors(request, form)
-            return redirect(back)
-        _run(
-            request,
-            lambda: services.unit_response_save(
+            return _typed_again(request, kind, response, request.POST.get("response_text", ""))
+        submit = action == "submit"
+        try:
+            services.unit_response_answer(
                 actor=user,
                 response=response,
                 expected_version=form.cleaned_data["version"],
                 response_text=form.cleaned_data["response_text"],
-            ),
-            _("Đã lưu nội dung trả lời."),
+                uploaded_files=request.FILES.getlist("file"),
+                file_description=request.POST.get("description", ""),
+                submit=submit,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            if request.FILES:
+                messages.warning(request, _("Tệp đã chọn chưa được lưu: hãy chọn lại tệp rồi lưu."))
+            return _typed_again(request, kind, response, form.cleaned_data["response_text"])
+        messages.success(
+            request,
+            _("Đã lưu và trình thủ trưởng đơn vị duyệt.") if submit else _("Đã lưu nội dung trả lời."),
         )
     elif action == "submit":
         _run(
