@@ -61,3 +61,23 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and self.role in roles
+
+    def visible_unit_ids(self) -> frozenset[int] | None:
+        """The one rule of who sees which unit (STYLE §7): None means every unit. Province-wide roles
+        see all; a unit role sees its unit and every unit it absorbed (lineage); an inactive user, a
+        unit role without a unit or an unknown role sees nothing. Cached on the user object."""
+        cached = self.__dict__.get("_visible_unit_ids", False)
+        if cached is not False:
+            return cached
+        if not self.is_active:
+            result: frozenset[int] | None = frozenset()
+        elif self.is_province_wide:
+            result = None
+        elif self.is_unit_role and self.unit_id:
+            from congvu.org.selectors import unit_with_predecessor_ids
+
+            result = frozenset(unit_with_predecessor_ids(self.unit_id))
+        else:
+            result = frozenset()
+        self._visible_unit_ids = result
+        return result

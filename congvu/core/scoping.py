@@ -18,23 +18,12 @@ if TYPE_CHECKING:
     from congvu.accounts.models import User
 
 
-def visible_unit_ids(user: User) -> frozenset[int] | None:
-    """The unit ids a user may see; None means every unit. Cached on the user object."""
-    if user is None or not user.is_authenticated or not user.is_active:
+def visible_unit_ids(user: User | None) -> frozenset[int] | None:
+    """The unit ids a user may see; None means every unit. The rule itself is the user's
+    (`User.visible_unit_ids`); this module is only the mechanism and imports no app."""
+    if user is None or not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_visible_unit_ids", False)
-    if cached is not False:
-        return cached
-    if user.is_province_wide:
-        result: frozenset[int] | None = None
-    elif user.is_unit_role and user.unit_id:
-        from congvu.org.selectors import unit_with_predecessor_ids
-
-        result = frozenset(unit_with_predecessor_ids(user.unit_id))
-    else:
-        result = frozenset()
-    user._visible_unit_ids = result
-    return result
+    return user.visible_unit_ids()
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -47,6 +36,11 @@ class ScopedQuerySet(models.QuerySet):
             return self.all()
         if not ids:
             return self.none()
+        if getattr(self.model, "scope_unit_many", False):
+            # The path crosses a to-many relation (an official's appointments): an EXISTS-style
+            # subquery keeps each row once.
+            owned = self.model._base_manager.filter(**{f"{field}__in": ids}).values("pk")
+            return self.filter(pk__in=owned)
         return self.filter(**{f"{field}__in": ids})
 
 
@@ -55,7 +49,10 @@ def get_visible_or_404(queryset_or_model: Any, user: User, **lookup: Any) -> Any
     qs = queryset_or_model
     if isinstance(qs, type) and issubclass(qs, models.Model):
         qs = qs.objects.all()
+    # Outside the try: a model that declares no scope is a programming error, never a silent 404.
+    visible = qs.visible_to(user)
     try:
-        return qs.visible_to(user).get(**lookup)
+        return visible.get(**lookup)
     except (qs.model.DoesNotExist, ValueError, TypeError):
+        # ValueError/TypeError: a lookup value of the wrong type ("abc" for a number) finds nothing.
         raise Http404 from None

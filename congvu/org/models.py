@@ -143,23 +143,6 @@ class StaffType(models.TextChoices):
     PUBLIC_EMPLOYEE = "public_employee", _("Viên chức")
 
 
-class OfficialQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "OfficialQuerySet":
-        """Province-wide roles see every official; a unit user sees those ever appointed in their unit
-        or in a unit it absorbed. Officials belong to no unit themselves, so the rule goes through
-        their appointments (an EXISTS, so no duplicates)."""
-        from congvu.core.scoping import visible_unit_ids
-
-        ids = visible_unit_ids(user)
-        if ids is None:
-            return self.all()
-        if not ids:
-            return self.none()
-        return self.filter(
-            models.Exists(Appointment.objects.filter(official=models.OuterRef("pk"), unit_id__in=ids))
-        )
-
-
 class Official(models.Model):
     """A cadre, civil servant or public employee (cán bộ, công chức, viên chức)."""
 
@@ -174,7 +157,11 @@ class Official(models.Model):
         _("tên không dấu"), max_length=200, editable=False, db_index=True, default=""
     )
 
-    objects = OfficialQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+    # Officials belong to no unit themselves: a unit user sees those ever appointed in their unit or
+    # in a unit it absorbed, through their appointments.
+    scope_unit_field = "appointments__unit_id"
+    scope_unit_many = True
 
     class Meta:
         verbose_name = _("cán bộ")

@@ -56,3 +56,37 @@ def test_model_without_scope_field_fails_closed():
 
     with pytest.raises(TypeError):
         ScopedQuerySet(model=Field).visible_to(AnonymousUser())
+
+
+@pytest.mark.django_db
+def test_model_without_scope_field_is_an_error_not_a_silent_404(personas):
+    """A view that forgot to declare a scope must fail loudly, not answer 404 for everything."""
+    from congvu.core.scoping import ScopedQuerySet
+    from congvu.org.models import Field
+
+    with pytest.raises(TypeError):
+        get_visible_or_404(ScopedQuerySet(model=Field), personas.lead, pk=1)
+
+
+@pytest.mark.django_db
+def test_a_wrongly_typed_lookup_is_a_404(personas):
+    with pytest.raises(Http404):
+        get_visible_or_404(Unit, personas.lead, pk="abc")
+
+
+@pytest.mark.django_db
+def test_an_official_appears_once_however_many_appointments_in_the_unit(personas):
+    from datetime import date
+
+    from congvu.org.models import Appointment, Official
+
+    official = Official.objects.create(code="CB-1", full_name="Nguyễn Văn A")
+    for start in (date(2024, 1, 1), date(2025, 1, 1)):
+        Appointment.objects.create(
+            official=official, unit=personas.unit, role="other", title="Chuyên viên", start=start
+        )
+    assert list(Official.objects.visible_to(personas.focal)) == [official]
+    assert list(Official.objects.visible_to(personas.outsider)) == []
+    assert get_visible_or_404(Official, personas.focal, pk=official.pk) == official
+    with pytest.raises(Http404):
+        get_visible_or_404(Official, personas.outsider, pk=official.pk)
