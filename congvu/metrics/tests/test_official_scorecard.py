@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from congvu.core.testing import xlsx_rows, xlsx_text
+
 pytestmark = pytest.mark.django_db
 
 AS_OF = {"as_of": "05/05/2025"}
@@ -55,5 +57,17 @@ def test_unknown_official_is_404(client, world):
 def test_official_scorecard_exports_to_xlsx(client, world):
     client.force_login(world.personas.lead)
     response = client.get(url(world.deputy), {**AS_OF, "format": "xlsx", "table": "summary"})
-    assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="chi-so-T-PGD-summary.xlsx"'
+    header, *lines = xlsx_rows(response)
+    assert header[:5] == ["Nhóm", "Mã", "Tổng số", "Hoàn thành đúng hạn", "Hoàn thành quá hạn"]
+    # A B C, all done late; the head's tasks and the other unit's task X are not counted.
+    assert [line[:5] for line in lines] == [["Tất cả", "", 3, 0, 3]]
+
+
+def test_official_scorecard_unit_table_has_only_the_officials_units(client, world):
+    client.force_login(world.personas.unit_head)
+    response = client.get(url(world.deputy), {**AS_OF, "format": "xlsx", "table": "unit"})
+    header, *lines = rows = xlsx_rows(response)
+    assert header[:3] == ["Nhóm", "Mã", "Tổng số"]
+    assert [line[:3] for line in lines] == [["Sở Xây dựng", "T-SXD", 2], ["Sở Xây dựng (cũ)", "T-SXD-CU", 1]]
+    assert "T-STP" not in xlsx_text(rows) and "Sở Tư pháp" not in xlsx_text(rows)

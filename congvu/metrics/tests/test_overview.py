@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from congvu.core.testing import xlsx_rows, xlsx_text
+
 pytestmark = pytest.mark.django_db
 
 AS_OF = {"as_of": "05/05/2025"}
@@ -54,3 +56,11 @@ def test_dossier_ranking_and_xlsx(client, world):
     )
     assert header[0] == "Đơn vị"
     assert {line[1] for line in lines} == {"T-SXD", "T-STP"}
+
+
+def test_outsiders_xlsx_ranks_only_their_unit(client, world):
+    client.force_login(world.personas.outsider)
+    header, *lines = rows = xlsx_rows(client.get(reverse("metrics:overview"), {**AS_OF, "format": "xlsx"}))
+    assert header[:3] == ["Đơn vị", "Mã", "Tổng số"]
+    assert [line[:3] for line in lines] == [["Sở Tư pháp", "T-STP", 1]]  # task X
+    assert "T-SXD" not in xlsx_text(rows) and "Sở Xây dựng" not in xlsx_text(rows)

@@ -9,8 +9,10 @@ from django.urls import reverse
 
 from congvu.conftest import make_user
 from congvu.core.models import AuditEvent
+from congvu.core.testing import xlsx_rows, xlsx_text
 from congvu.workdays.models import CalendarDay
 from congvu.workdays.selectors import is_working_day, working_days_count
+from congvu.workdays.services import calendar_day_set
 
 pytestmark = pytest.mark.django_db
 D = date.fromisoformat
@@ -135,12 +137,28 @@ def test_form_errors_are_shown_and_nothing_is_saved(client, admin):
     assert client.get(reverse("workdays:day_edit", args=["not-a-date"])).status_code == 404
 
 
-def test_excel_export_of_the_year(client, admin):
+def test_excel_export_of_the_year_lists_its_decisions_and_defaults(client, admin):
+    calendar_day_set(
+        actor="test", date=D("2025-12-31"), kind="day_off", name="Nghỉ cuối năm thử", document_number="1/QĐ-T"
+    )
+    calendar_day_set(actor="test", date=D("2026-01-05"), kind="day_off", name="Ngày của năm sau")
     client.force_login(admin)
     response = client.get(reverse("workdays:calendar", args=[2025]), {"format": "xlsx"})
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "lich-lam-viec-2025.xlsx" in response["Content-Disposition"]
-    assert response.content[:2] == b"PK"
+    header, *rows = xlsx_rows(response)
+    assert header == ["Ngày", "Thứ", "Loại", "Tên ngày", "Số văn bản", "Ngày văn bản", "Nguồn"]
+    by_date = {row[0]: row for row in rows}
+    assert by_date[D("2025-12-31")][1:5] == ["Thứ Tư", "Ngày nghỉ", "Nghỉ cuối năm thử", "1/QĐ-T"]
+    assert by_date[D("2025-12-31")][6] == "Quyết định"
+    # The swapped Saturday of the seeded decision 8726/VPCP-KGVX, and a default holiday.
+    swapped, new_year = by_date[D("2025-04-26")], by_date[D("2025-01-01")]
+    assert (swapped[2], swapped[4], swapped[5]) == (
+        "Ngày làm việc (làm bù)",
+        "8726/VPCP-KGVX",
+        D("2024-11-26"),
+    )
+    assert (new_year[3], new_year[6]) == ("Tết Dương lịch", "Mặc định")
+    assert all(row[0].year == 2025 for row in rows) and "Ngày của năm sau" not in xlsx_text(rows)
 
 
 def test_calculator_answers_through_htmx(client, admin):
