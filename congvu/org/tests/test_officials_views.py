@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from congvu.core.models import AuditEvent
+from congvu.core.testing import xlsx_rows, xlsx_text
 from congvu.org.models import Appointment, Official
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +48,35 @@ def test_outsider_list_shows_only_their_officials(client, org):
 def test_excel_export(client, org):
     client.force_login(org.personas.lead)
     response = client.get(LIST, {"format": "xlsx"})
-    assert response.status_code == 200 and response["Content-Disposition"].endswith('can-bo.xlsx"')
-    assert client.get(detail(org.an), {"format": "xlsx"}).status_code == 200
+    assert response["Content-Disposition"].endswith('can-bo.xlsx"')
+    header, *rows = xlsx_rows(response)
+    assert header == ["Mã cán bộ", "Họ và tên", "Loại", "Chức danh hiện nay", "Đơn vị", "Thư điện tử"]
+    assert sorted(row[:2] for row in rows) == [
+        ["T-001", "Nguyễn Văn An"],
+        ["T-002", "Trần Thị Bình"],
+        ["T-003", "Đặng Văn Cường"],
+        ["T-004", "Lê Văn Dũng"],
+    ]
+    history = xlsx_rows(client.get(detail(org.an), {"format": "xlsx"}))
+    assert history[0][:5] == ["Đơn vị", "Mã đơn vị", "Vị trí", "Chức danh", "Từ ngày"]
+    assert [(row[1], row[4], row[5]) for row in history[1:]] == [
+        ("T-SXD", date(2025, 3, 1), ""),
+        ("T-SGTVT", date(2020, 1, 1), date(2025, 2, 28)),
+    ]
+
+
+def test_outsiders_export_has_only_their_units_officials(client, org):
+    client.force_login(org.personas.outsider)
+    rows = xlsx_rows(client.get(LIST, {"format": "xlsx"}))
+    assert [row[:5] for row in rows[1:]] == [
+        ["T-004", "Lê Văn Dũng", "Công chức", "Giám đốc Sở", "Sở Tư pháp"]
+    ]
+    for name in ("Nguyễn Văn An", "Trần Thị Bình", "Đặng Văn Cường", "Sở Xây dựng"):
+        assert name not in xlsx_text(rows)
+    client.force_login(org.personas.focal)
+    rows = xlsx_rows(client.get(LIST, {"format": "xlsx"}))
+    assert sorted(row[0] for row in rows[1:]) == ["T-001", "T-002", "T-003"]
+    assert "Lê Văn Dũng" not in xlsx_text(rows) and "Sở Tư pháp" not in xlsx_text(rows)
 
 
 def test_official_page_shows_history_across_units(client, org):

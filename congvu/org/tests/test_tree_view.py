@@ -1,5 +1,9 @@
+from datetime import date
+
 import pytest
 from django.urls import reverse
+
+from congvu.core.testing import xlsx_rows, xlsx_text
 
 pytestmark = pytest.mark.django_db
 URL = reverse("org:tree")
@@ -37,8 +41,30 @@ def test_search_and_excel_export(client, org):
     client.force_login(org.personas.lead)
     assert "T-SGTVT" in client.get(URL, {"date": "01/01/2025", "q": "giao thong"}).content.decode()
     response = client.get(URL, {"date": "01/01/2025", "format": "xlsx"})
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response["Content-Disposition"].endswith('co-cau-to-chuc-2025-01-01.xlsx"')
+    header, *rows = xlsx_rows(response)
+    assert header == ["Đơn vị", "Mã", "Loại", "Cấp trên", "Hiệu lực từ", "Hiệu lực đến"]
+    # The tree, children indented under the province; the merged department still in force then.
+    assert [row[:2] for row in rows] == [
+        ["UBND tỉnh Thử", "T-UBND"],
+        ["    Sở Giao thông vận tải", "T-SGTVT"],
+        ["    Sở Tư pháp", "T-STP"],
+        ["    Sở Xây dựng", "T-SXD"],
+    ]
+    assert rows[1][3:] == ["UBND tỉnh Thử", "", date(2025, 2, 28)]
+    found = xlsx_rows(client.get(URL, {"date": "01/01/2025", "q": "giao thong", "format": "xlsx"}))
+    assert [row[1] for row in found[1:]] == ["T-SGTVT"]
+
+
+def test_unit_users_export_only_their_unit_and_what_it_absorbed(client, org):
+    client.force_login(org.personas.focal)
+    rows = xlsx_rows(client.get(URL, {"date": "01/01/2025", "format": "xlsx"}))
+    assert [row[:2] for row in rows[1:]] == [["Sở Giao thông vận tải", "T-SGTVT"], ["Sở Xây dựng", "T-SXD"]]
+    assert "T-STP" not in xlsx_text(rows) and "Sở Tư pháp" not in xlsx_text(rows)
+    client.force_login(org.personas.outsider)
+    rows = xlsx_rows(client.get(URL, {"date": "01/01/2025", "format": "xlsx"}))
+    assert [row[:2] for row in rows[1:]] == [["Sở Tư pháp", "T-STP"]]
+    assert "T-SXD" not in xlsx_text(rows) and "T-SGTVT" not in xlsx_text(rows)
 
 
 def test_lineage_button_only_for_admin(client, org):

@@ -1,5 +1,9 @@
+from datetime import date
+
 import pytest
 from django.urls import reverse
+
+from congvu.core.testing import xlsx_rows, xlsx_text
 
 pytestmark = pytest.mark.django_db
 
@@ -35,4 +39,12 @@ def test_leaders_follow_the_date(client, org):
 def test_history_exports_to_excel(client, org):
     client.force_login(org.personas.unit_head)
     response = client.get(url(org.unit), {"format": "xlsx"})
-    assert response.status_code == 200 and "bo-nhiem-T-SXD.xlsx" in response["Content-Disposition"]
+    assert "bo-nhiem-T-SXD.xlsx" in response["Content-Disposition"]
+    header, *rows = xlsx_rows(response)
+    assert header[:6] == ["Mã cán bộ", "Họ và tên", "Vị trí", "Chức danh", "Từ ngày", "Đến ngày"]
+    assert [row[:2] + row[4:7] for row in rows] == [
+        ["T-001", "Nguyễn Văn An", date(2025, 3, 1), "", ""],
+        ["T-003", "Đặng Văn Cường", date(2024, 1, 1), date(2025, 12, 31), "Xây dựng"],
+    ]
+    # The other unit's head is not in this unit's history.
+    assert "T-004" not in xlsx_text(rows) and "Lê Văn Dũng" not in xlsx_text(rows)
