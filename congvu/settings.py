@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "congvu.inspections",
     "congvu.sampling",
     "congvu.evaluation",
+    "congvu.proposals",
     "congvu.web",
     "congvu.demo",
 ]
@@ -222,6 +223,32 @@ TASKS = {
         "BACKEND": os.environ.get("CONGVU_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# --- Cache: the scorecards' figures, computed once and shared by every worker process ------
+# The database cache by default (its table is created by a migration: nothing to install); Redis when
+# CACHE_URL is set (redis://host:6379/0). Entries are keyed by the data versions, so none is ever
+# stale; the timeout only bounds how long unused ones stay.
+_cache_url = os.environ.get("CACHE_URL", "").strip()
+if _cache_url:
+    if not _cache_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"CACHE_URL={_cache_url!r}: expected redis://, rediss:// or unix://.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "congvu",
+            "TIMEOUT": 24 * 3600,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "congvu_cache",
+            "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
+        }
+    }
 
 # --- E-mail (reminders) -------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
