@@ -825,6 +825,66 @@ def checklist_save(
     return saved
 
 
+@transaction.atomic
+def checklists_save(
+    *,
+    actor: User,
+    inspection: Inspection,
+    entries: Sequence[tuple[int, int | None, str, str]],
+    files: dict[int, Sequence] | None = None,
+) -> list[ChecklistItem]:
+    """Save every sheet of the inspection at once (one save for the page): entries are (item id,
+    version the form was built from, result, notes) from any of its sheets; `files` maps an item id
+    to files to attach to it. All or nothing: when any item is stale (someone saved it since the
+    page was loaded), nothing of the batch is stored and the refusal names every such item, its
+    sheet, who changed it and what."""
+    inspection = lock_row(Inspection, inspection.pk)
+    items = {
+        i.pk: i
+        for i in ChecklistItem.objects.filter(checklist__inspection_id=inspection.pk)
+        .select_related("checklist", "updated_by")
+        .select_for_update(of=("self",))
+    }
+    saved: list[ChecklistItem] = []
+    problems: list[str] = []
+    for item_id, expected_version, result, notes in entries:
+        item = items.get(int(item_id))
+        _check(item is not None, _("Mục #%(id)s không thuộc cuộc kiểm tra này.") % {"id": item_id})
+        try:
+            saved.append(_item_update(actor, inspection, item, expected_version, result, notes))
+        except ValidationError as exc:
+            if not problems and exc.code != "stale":
+                raise  # not the team's or no longer editable: the same refusal for every item
+            problems.append(
+                _("Phiếu “%(sheet)s”, mục %(n)d “%(text)s”: %(why)s")
+                % {
+                    "sheet": item.checklist.title,
+                    "n": item.order,
+                    "text": item.text,
+                    "why": " ".join(exc.messages),
+                }
+            )
+    if problems:
+        raise ValidationError(
+            [_("Chưa lưu gì của lần lưu này (mọi phiếu giữ nguyên):")] + problems, code="stale"
+        )
+    stored: list[tuple] = []
+    try:
+        for item_id, uploads in (files or {}).items():
+            item = items.get(int(item_id))
+            _check(item is not None, _("Mục #%(id)s không thuộc cuộc kiểm tra này.") % {"id": item_id})
+            for uploaded in uploads:
+                evidence = evidence_upload(
+                    actor=actor, inspection=inspection, uploaded_file=uploaded, checklist_item=item
+                )
+                stored.append((evidence.file.storage, evidence.file.name))
+    except Exception:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
+    return saved
+
+
 # --- Evidence files -----------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/checklists/create/", views.checklists_create, name="checklists_create"),
     path("<int:pk>/checklists/refresh/", views.snapshot_refresh, name="snapshot_refresh"),
     path("<int:pk>/checklists/<int:checklist_pk>/save/", views.checklist_save, name="checklist_save"),
+    path("<int:pk>/checklists/save/", views.checklists_save, name="checklists_save"),
     path("items/<int:item_pk>/records/<str:group>/<str:figure>/", views.item_records, name="item_records"),
     path("<int:pk>/evidence/upload/", views.evidence_upload, name="evidence_upload"),
     path("evidence/<int:evidence_pk>/", views.evidence_download, name="evidence_download"),

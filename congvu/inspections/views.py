@@ -286,12 +286,37 @@ def _tab_context(request, inspection, tab: str, typed: dict | None = None) -> di
             ctx["team_form"] = TeamMemberForm(inspection=inspection)
     elif tab == "checklist":
         sheets = list(selectors.checklists_for(fetched_by=user, inspection=inspection))
+        # Edits of a refused save, shown again in their boxes (never stored until saved again).
+        typed_items = request.session.pop(_TYPED_CHECKLIST_KEY, None) or {}
+        first_missing = None
         for sheet in sheets:
-            sheet.rows = [
-                {"item": item, "figures": _figures_view(item, inspection.pk) if item.snapshot else None}
-                for item in sheet.items.all()
-            ]
+            sheet.sections = []
+            sheet.missing = 0
+            for item in sheet.items.all():
+                row = {
+                    "item": item,
+                    "figures": _figures_view(item, inspection.pk) if item.snapshot else None,
+                    "result": item.result,
+                    "notes": item.notes,
+                    "unsaved": False,
+                }
+                if str(item.pk) in typed_items:
+                    result, notes = typed_items[str(item.pk)]
+                    if (result, notes.strip()) != (item.result, item.notes):
+                        row.update(result=result, notes=notes, unsaved=True)
+                if not item.result:
+                    sheet.missing += 1
+                    first_missing = first_missing or item
+                if not sheet.sections or sheet.sections[-1]["title"] != item.section_title:
+                    sheet.sections.append({"title": item.section_title, "rows": [], "missing": 0})
+                sheet.sections[-1]["rows"].append(row)
+                sheet.sections[-1]["missing"] += 0 if item.result else 1
         ctx["sheets"] = sheets
+        ctx["first_missing"] = first_missing
+        ctx["missing_total"] = sum(sheet.missing for sheet in sheets)
+        ctx["checklist_unsaved"] = any(
+            row["unsaved"] for sheet in sheets for section in sheet.sections for row in section["rows"]
+        )
         ctx["checklist_hidden"] = user.is_unit_role and not policy.unit_sees_checklist(inspection)
         ctx["results"] = ItemResult.choices
         ctx["can_edit_checklist"] = (
@@ -663,6 +688,71 @@ def checklist_save(request, pk, checklist_pk):
         _("Đã lưu phiếu “%(title)s”.") % {"title": sheet.title},
     )
     return redirect(f"{_detail_url(inspection, 'checklist')}#sheet-{sheet.pk}")
+
+
+_TYPED_CHECKLIST_KEY = "inspections.unsaved_checklist"
+
+
+def _checklist_entries(request) -> list[tuple[int, str, str, str]]:
+    entries = []
+    for key in request.POST:
+        if not key.startswith("version-") or not key[8:].isdigit():
+            continue
+        pk = int(key[8:])
+        entries.append(
+            (
+                pk,
+                request.POST.get(key),
+                request.POST.get(f"result-{pk}", ""),
+                request.POST.get(f"notes-{pk}", ""),
+            )
+        )
+    return entries
+
+
+@require_POST
+@login_required
+def checklists_save(request, pk):
+    """One save for the whole checklist page (every sheet), with the files chosen on its items.
+    Back to where the user was: the last item changed, or the first one refused."""
+    inspection = selectors.inspection_get(fetched_by=request.user, pk=pk)
+    sheets = selectors.checklists_for(fetched_by=request.user, inspection=inspection)
+    if not sheets.exists():
+        raise Http404
+    entries = _checklist_entries(request)
+    files = {
+        int(key[5:]): request.FILES.getlist(key)
+        for key in request.FILES
+        if key.startswith("file-") and key[5:].isdigit()
+    }
+    url = _detail_url(inspection, "checklist")
+    try:
+        saved = services.checklists_save(
+            actor=request.user, inspection=inspection, entries=entries, files=files
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        if files:
+            messages.warning(request, _("Tệp đã chọn chưa được lưu: hãy chọn lại tệp rồi lưu."))
+        request.session[_TYPED_CHECKLIST_KEY] = {
+            str(item_pk): [result, notes] for item_pk, _v, result, notes in entries
+        }
+        current = dict(
+            ChecklistItem.objects.filter(pk__in=[e[0] for e in entries]).values_list("pk", "version")
+        )
+        stale = [e[0] for e in entries if str(current.get(e[0])) != str(e[1])]
+        return redirect(f"{url}#item-{stale[0]}" if stale else f"{url}#checklist-save")
+    posted = {int(item_pk): str(version) for item_pk, version, _r, _n in entries}
+    changed = [i for i in saved if str(i.version) != posted.get(i.pk)]
+    n_files = sum(len(v) for v in files.values())
+    messages.success(
+        request,
+        _("Đã lưu phiếu kiểm tra: %(n)d mục thay đổi, %(f)d tệp.") % {"n": len(changed), "f": n_files},
+    )
+    # The user was working near the last item they changed: land there, the message beside it.
+    target = f"item-{changed[-1].pk}" if changed else "checklist-save"
+    return redirect(f"{url}#{target}")
 
 
 @login_required
