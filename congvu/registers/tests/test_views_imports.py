@@ -8,6 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from congvu.core.testing import xlsx_rows, xlsx_text
 from congvu.registers import services
 from congvu.registers.columns import REGISTERS
 from congvu.registers.models import Dossier, ImportRun, Task
@@ -98,6 +99,9 @@ def test_history_is_scoped_and_exportable(client, org, tmp_path):
     export = client.get(reverse("registers:imports"), {"format": "xlsx"})
     rows = CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0).to_python()
     assert sorted(r[3] for r in rows[1:]) == ["cua-stp.csv", "cua-sxd.csv"]
+    client.force_login(org.personas.outsider)
+    rows = xlsx_rows(client.get(reverse("registers:imports"), {"format": "xlsx"}))
+    assert [r[3] for r in rows[1:]] == ["cua-stp.csv"] and "cua-sxd.csv" not in xlsx_text(rows)
 
 
 def test_outsider_gets_404_on_another_units_import_run(client, org, tmp_path):
