@@ -255,3 +255,257 @@ class RuleSetAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} — {self.get_staff_type_display()}: {self.get_rule_set_display()}"
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("Tháng")
+    QUARTER = "quarter", _("Quý")
+
+
+class UnitEvaluationSetting(models.Model):
+    """A unit's choice of monitoring period (theo dõi, đánh giá hằng tháng hoặc hằng quý, Art. 14)."""
+
+    unit = models.OneToOneField(
+        "org.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="evaluation_setting"
+    )
+    period_kind = models.CharField(
+        _("kỳ đánh giá"), max_length=10, choices=PeriodKind.choices, default=PeriodKind.QUARTER
+    )
+    updated_by = models.ForeignKey(
+        USER, verbose_name=_("người sửa"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit_id"
+
+    class Meta:
+        verbose_name = _("thiết lập đánh giá của đơn vị")
+        verbose_name_plural = _("thiết lập đánh giá của đơn vị")
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.get_period_kind_display()}"
+
+
+# --- Product catalogue --------------------------------------------------------------------
+
+
+class CatalogueItem(models.Model):
+    """A product in a unit's catalogue (danh mục sản phẩm/công việc) for a job position, with its
+    conversion factor to standard products (hệ số quy đổi, Art. 13). A task of the register takes the
+    factor of the most specific row: same position and product type, then same type for every position,
+    then the position's default, then 1."""
+
+    unit = models.ForeignKey("org.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
+    position = models.CharField(
+        _("vị trí việc làm"), max_length=200, blank=True, help_text=_("trống: mọi vị trí của đơn vị")
+    )
+    product_type = models.CharField(
+        _("loại sản phẩm"),
+        max_length=20,
+        blank=True,
+        help_text=_("loại sản phẩm của nhiệm vụ trong sổ theo dõi; trống: mọi loại"),
+    )
+    name = models.CharField(_("tên sản phẩm/công việc"), max_length=300)
+    weight = models.DecimalField(_("hệ số quy đổi"), max_digits=6, decimal_places=2)
+    active = models.BooleanField(_("đang áp dụng"), default=True)
+    updated_by = models.ForeignKey(
+        USER, verbose_name=_("người sửa"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit_id"
+
+    class Meta:
+        verbose_name = _("sản phẩm trong danh mục")
+        verbose_name_plural = _("danh mục sản phẩm")
+        ordering = ["unit", "position", "product_type", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="catalogue_weight_positive",
+                condition=Q(weight__gt=0),
+                violation_error_message=_("Hệ số quy đổi phải lớn hơn 0."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (× {self.weight})"
+
+
+# --- Period sheets --------------------------------------------------------------------------
+
+
+class SheetRole(models.TextChoices):
+    STAFF = "staff", _("Công chức không giữ chức vụ lãnh đạo")
+    DEPUTY = "deputy", _("Cấp phó")
+    HEAD = "head", _("Người đứng đầu")
+
+
+class SheetStatus(models.TextChoices):
+    DRAFT = "draft", _("Đã lập từ sổ theo dõi")
+    SELF_ASSESSED = "self_assessed", _("Đã tự đánh giá")
+    REVIEWED = "reviewed", _("Đã nhận xét, đề xuất")
+    APPROVED = "approved", _("Đã phê duyệt")
+
+
+class PeriodSheet(models.Model):
+    """An official's monitoring sheet for one month or quarter (phiếu theo dõi, đánh giá): products from
+    the task register and by hand, the general-criteria points, the score. Frozen when approved: the
+    figures and the ids of the records behind them are kept in `snapshot`, and nothing changes after."""
+
+    official = models.ForeignKey(
+        "org.Official", verbose_name=_("cán bộ"), on_delete=models.PROTECT, related_name="period_sheets"
+    )
+    unit = models.ForeignKey("org.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    period_kind = models.CharField(_("loại kỳ"), max_length=10, choices=PeriodKind.choices)
+    period_number = models.PositiveSmallIntegerField(_("kỳ"))
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    role = models.CharField(_("vị trí"), max_length=10, choices=SheetRole.choices)
+    position = models.CharField(_("chức danh, vị trí việc làm"), max_length=200, blank=True)
+    rule_set = models.CharField(_("bộ quy tắc"), max_length=20, choices=RuleSetCode.choices)
+    rules = models.JSONField(_("tham số bộ quy tắc"), default=dict, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=15, choices=SheetStatus.choices, default=SheetStatus.DRAFT
+    )
+    self_general_points = models.JSONField(_("điểm tiêu chí chung tự chấm"), default=dict, blank=True)
+    general_points = models.JSONField(_("điểm tiêu chí chung được đánh giá"), default=dict, blank=True)
+    unity_ok = models.BooleanField(_("đoàn kết nội bộ (tiêu chí e) đạt"), default=True)
+    unit_all_on_time = models.BooleanField(
+        _("đơn vị hoàn thành mọi nhiệm vụ đúng hạn, đạt chất lượng"), default=False
+    )
+    as_of = models.DateField(_("số liệu tính đến ngày"))
+    total = models.CharField(_("tổng điểm (chính xác)"), max_length=60, blank=True)
+    total_display = models.DecimalField(_("tổng điểm"), max_digits=7, decimal_places=2, null=True, blank=True)
+    band_by_score = models.CharField(_("mức theo điểm"), max_length=20, choices=Band.choices, blank=True)
+    band = models.CharField(_("mức"), max_length=20, choices=Band.choices, blank=True)
+    score = models.JSONField(_("kết quả chấm điểm"), default=dict, blank=True)
+    snapshot = models.JSONField(_("số liệu cố định khi phê duyệt"), default=dict, blank=True)
+    note = models.TextField(_("nhận xét"), blank=True)
+    self_assessed_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    self_assessed_at = models.DateTimeField(_("tự đánh giá lúc"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(_("nhận xét lúc"), null=True, blank=True)
+    approved_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True)
+    updated_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit_id"
+
+    class Meta:
+        verbose_name = _("phiếu đánh giá kỳ")
+        verbose_name_plural = _("phiếu đánh giá kỳ")
+        ordering = ["-year", "-period_number", "official__full_name"]
+        indexes = [
+            models.Index(
+                fields=["unit", "year", "period_kind", "period_number"], name="sheet_unit_period_idx"
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["official", "year", "period_kind", "period_number"], name="sheet_one_per_period"
+            ),
+            models.CheckConstraint(
+                name="sheet_period_number_range",
+                condition=Q(period_number__gte=1, period_number__lte=12),
+                violation_error_message=_("Kỳ đánh giá phải từ 1 đến 12."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.official} — {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        word = _("Tháng") if self.period_kind == PeriodKind.MONTH else _("Quý")
+        return f"{word} {self.period_number}/{self.year}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == SheetStatus.APPROVED
+
+    @property
+    def total_fraction(self) -> Fraction | None:
+        return parse_fraction(self.total)
+
+
+class ProductSource(models.TextChoices):
+    TASK = "task", _("Sổ theo dõi nhiệm vụ")
+    MANUAL = "manual", _("Nhập tay")
+
+
+class SheetProduct(models.Model):
+    """One product/job of a sheet (sản phẩm/công việc): a task of the register assigned to the official,
+    or one entered by hand. An excuse (nguyên nhân khách quan được xác nhận) is its confirming document,
+    never a bare flag."""
+
+    sheet = models.ForeignKey(
+        PeriodSheet, verbose_name=_("phiếu"), on_delete=models.CASCADE, related_name="products"
+    )
+    source = models.CharField(_("nguồn"), max_length=10, choices=ProductSource.choices)
+    task = models.ForeignKey(
+        "registers.Task",
+        verbose_name=_("nhiệm vụ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    code = models.CharField(_("mã"), max_length=100)
+    title = models.CharField(_("nội dung"), max_length=500)
+    field = models.ForeignKey(
+        "org.Field",
+        verbose_name=_("lĩnh vực"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    weight = models.DecimalField(_("hệ số quy đổi"), max_digits=6, decimal_places=2, default=1)
+    assigned = models.BooleanField(_("được giao"), default=True)
+    completed = models.BooleanField(_("hoàn thành"), default=False)
+    on_time = models.BooleanField(_("đúng hạn"), default=False)
+    quality_ok = models.BooleanField(_("đạt chất lượng"), default=False)
+    delays = models.PositiveSmallIntegerField(_("số lần chậm"), default=0)
+    quality_failures = models.PositiveSmallIntegerField(_("số lần đánh giá chưa đạt"), default=0)
+    due_on = models.DateField(_("hạn"), null=True, blank=True)
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    excuse_document = models.CharField(
+        _("văn bản xác nhận nguyên nhân khách quan"), max_length=200, blank=True
+    )
+    excuse_date = models.DateField(_("ngày văn bản xác nhận"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sản phẩm của phiếu")
+        verbose_name_plural = _("sản phẩm của phiếu")
+        ordering = ["source", "due_on", "code"]
+        constraints = [
+            models.CheckConstraint(
+                name="sheet_product_excuse_dated",
+                condition=Q(excuse_document="") | Q(excuse_date__isnull=False),
+                violation_error_message=_("Văn bản xác nhận nguyên nhân khách quan phải có ngày."),
+            ),
+            models.CheckConstraint(
+                name="sheet_product_weight_positive",
+                condition=Q(weight__gt=0),
+                violation_error_message=_("Hệ số quy đổi phải lớn hơn 0."),
+            ),
+            models.UniqueConstraint(
+                fields=["sheet", "task"], condition=Q(task__isnull=False), name="sheet_task_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title[:60]}"
+
+    @property
+    def excused(self) -> bool:
+        return bool(self.excuse_document)

@@ -125,3 +125,42 @@ def year_results_by_official(*, official_ids, year: int) -> dict[int, YearResult
     return {
         r.official_id: r for r in YearResult.objects.filter(official_id__in=list(official_ids), year=year)
     }
+
+
+_ROLE_RANK = {AppointmentRole.HEAD: 0, AppointmentRole.DEPUTY: 1, AppointmentRole.OTHER: 2}
+_SHEET_ROLE = {AppointmentRole.HEAD: "head", AppointmentRole.DEPUTY: "deputy", AppointmentRole.OTHER: "staff"}
+
+
+def officials_in_post(*, unit_id: int, start: date, end: date) -> dict[int, tuple[str, str]]:
+    """official id -> (sheet role, title) for everyone appointed at the unit at some time in
+    [start, end]; the highest post wins (head, then deputy, then staff), then the latest."""
+    rows = (
+        Appointment.objects.filter(unit_id=unit_id, start__lte=end)
+        .filter(Q(end__isnull=True) | Q(end__gte=start))
+        .values_list("official_id", "role", "title", "start")
+    )
+    best: dict[int, tuple[int, date, str, str]] = {}
+    for official_id, role, title, start_day in rows:
+        key = (_ROLE_RANK.get(role, 2), -start_day.toordinal())
+        if official_id not in best or key < best[official_id][:2]:
+            best[official_id] = (*key, role, title)
+    return {oid: (_SHEET_ROLE.get(role, "staff"), title) for oid, (_r, _s, role, title) in best.items()}
+
+
+def portfolio_codes(*, official_ids, unit_id: int, day: date) -> dict[int, frozenset[str]]:
+    """Each deputy's portfolio (field codes) at the unit: the fields of the deputy appointments in
+    force on `day`, else of the latest one before it."""
+    rows = (
+        Appointment.fields.through.objects.filter(
+            appointment__official_id__in=list(official_ids),
+            appointment__unit_id=unit_id,
+            appointment__role=AppointmentRole.DEPUTY,
+            appointment__start__lte=day,
+        )
+        .filter(Q(appointment__end__isnull=True) | Q(appointment__end__gte=day))
+        .values_list("appointment__official_id", "field__code")
+    )
+    result: dict[int, set[str]] = {oid: set() for oid in official_ids}
+    for official_id, code in rows:
+        result[official_id].add(code)
+    return {oid: frozenset(codes) for oid, codes in result.items()}

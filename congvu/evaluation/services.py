@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,8 +15,40 @@ from congvu.accounts.permissions import require_role
 from congvu.core.audit import audit_record, snapshot
 from congvu.core.scoping import visible_unit_ids
 from congvu.core.text import nfc
-from congvu.evaluation.models import Band, DisciplineForm, DisciplineRecord, YearResult
-from congvu.evaluation.selectors import official_unit_on, rule_set_code_for
+from congvu.evaluation.models import (
+    Band,
+    CatalogueItem,
+    DisciplineForm,
+    DisciplineRecord,
+    PeriodKind,
+    PeriodSheet,
+    ProductSource,
+    SheetProduct,
+    SheetRole,
+    SheetStatus,
+    UnitEvaluationSetting,
+    YearResult,
+    fraction_text,
+)
+from congvu.evaluation.rules import RuleSetError, parse_fraction
+from congvu.evaluation.scoring import ScoringError
+from congvu.evaluation.selectors import (
+    official_unit_on,
+    officials_in_post,
+    portfolio_codes,
+    rule_set_assignment_for,
+    rule_set_code_for,
+)
+from congvu.evaluation.sheets import (
+    catalogue_weight,
+    period_bounds,
+    score_period,
+    sheet_rules,
+    task_product_rows,
+)
+from congvu.inspections.locking import check_version, lock_row
+from congvu.org.models import Field, Official
+from congvu.org.selectors import unit_with_predecessor_ids
 
 #: Who records decisions taken by the competent level (the Chairman's, the Director's, a head's).
 PROVINCE_RECORDERS = ("admin", "lead", "leadership")
@@ -120,3 +154,474 @@ def year_result_decide(
         actor=actor, action="evaluation.year_result_decide", obj=result, before=before, after=snapshot(result)
     )
     return result
+
+
+# --- Period sheets ------------------------------------------------------------------------
+
+SHEET_FIELDS = ["status", "self_general_points", "general_points", "unity_ok", "note", "total", "band"]
+
+
+def _actor_or_none(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _lock_sheet(sheet: PeriodSheet, expected_version: int | None) -> PeriodSheet:
+    current = lock_row(PeriodSheet, sheet.pk)
+    check_version(current, expected_version, SHEET_FIELDS)
+    return current
+
+
+def _require_sheet_actor(actor, sheet: PeriodSheet, step: str) -> None:
+    """Who acts at each step (decree-335 §7; Decree 90 Art. 16 kept): the unit enters the
+    self-assessment; the unit head reviews and approves deputies' and staff's sheets; a head's sheet is
+    reviewed by the Director of Home Affairs (the proposal) and approved by the Chairman."""
+    head = sheet.role == SheetRole.HEAD
+    roles = {
+        "self": ("focal", "unit_head", "admin"),
+        "review": ("lead", "admin") if head else ("unit_head", "admin"),
+        "approve": ("leadership", "admin") if head else ("unit_head", "admin"),
+    }[step]
+    if step == "self" and head:
+        roles = (*roles, "lead")
+    _require_unit_actor_roles(actor, sheet.unit_id, roles)
+
+
+def _require_unit_actor_roles(actor, unit_id: int, roles) -> None:
+    require_role(actor, *roles)
+    ids = visible_unit_ids(actor)
+    if ids is not None and unit_id not in ids:
+        raise PermissionDenied(_("Cán bộ không thuộc đơn vị của bạn."))
+
+
+def _refuse_frozen(sheet: PeriodSheet) -> None:
+    if sheet.is_frozen:
+        raise ValidationError(_("Phiếu %(sheet)s đã được phê duyệt; số liệu đã cố định.") % {"sheet": sheet})
+
+
+def _rescore(unit_id: int, year: int, period_kind: str, period_number: int) -> list[PeriodSheet]:
+    """Score every sheet of the unit's period again (leaders read their subordinates) and save the
+    non-approved ones."""
+    sheets = list(
+        PeriodSheet.objects.filter(
+            unit_id=unit_id, year=year, period_kind=period_kind, period_number=period_number
+        )
+        .select_related("official")
+        .prefetch_related("products")
+    )
+    if not sheets:
+        return []
+    deputy_ids = [s.official_id for s in sheets if s.role == SheetRole.DEPUTY]
+    portfolios = portfolio_codes(official_ids=deputy_ids, unit_id=unit_id, day=sheets[0].end)
+    try:
+        score_period(
+            unit_ids=unit_with_predecessor_ids(unit_id),
+            sheets=sheets,
+            portfolios=portfolios,
+            field_codes=dict(Field.objects.values_list("id", "code")),
+        )
+    except (ScoringError, RuleSetError) as exc:
+        raise ValidationError({exc.field: exc.message}) from None
+    changed = [s for s in sheets if s.status != SheetStatus.APPROVED]
+    PeriodSheet.objects.bulk_update(
+        changed, ["score", "total", "total_display", "band_by_score", "band", "unit_all_on_time"]
+    )
+    return sheets
+
+
+@transaction.atomic
+def sheets_generate(
+    *, actor, unit, year: int, period_number: int, period_kind: str | None = None, as_of: date | None = None
+) -> list[PeriodSheet]:
+    """Make (or refresh) the sheets of every official who held a post at the unit during the period,
+    with their task products from the register, and score them. Approved sheets are frozen and left
+    alone; a refreshed sheet keeps its hand-entered products, its points and its excuse documents."""
+    _require_unit_actor_roles(actor, unit.pk, ("focal", "unit_head", "lead", "admin"))
+    if period_kind is None:
+        setting = UnitEvaluationSetting.objects.filter(unit=unit).first()
+        period_kind = setting.period_kind if setting else PeriodKind.QUARTER
+    if period_kind not in PeriodKind.values:
+        raise ValidationError({"period_kind": _("Loại kỳ phải là tháng hoặc quý.")})
+    try:
+        start, end = period_bounds(year, period_kind, int(period_number))
+    except (ValueError, TypeError):
+        raise ValidationError({"period_number": _("Kỳ đánh giá không hợp lệ.")}) from None
+    as_of = min(as_of or timezone.localdate(), date(year, 12, 31))
+    if as_of < start:
+        raise ValidationError({"as_of": _("Kỳ %(n)s/%(y)s chưa bắt đầu.") % {"n": period_number, "y": year}})
+    posts = officials_in_post(unit_id=unit.pk, start=start, end=end)
+    if not posts:
+        raise ValidationError(_("Đơn vị không có cán bộ nào được bổ nhiệm trong kỳ."))
+    existing = {
+        s.official_id: s
+        for s in PeriodSheet.objects.select_for_update().filter(
+            official_id__in=list(posts), year=year, period_kind=period_kind, period_number=period_number
+        )
+    }
+    officials = {o.pk: o for o in Official.objects.filter(pk__in=list(posts))}
+    overrides_cache: dict = {}
+    new_sheets, refresh = [], []
+    for official_id, (role, position) in posts.items():
+        sheet = existing.get(official_id)
+        if sheet is not None and (sheet.is_frozen or sheet.unit_id != unit.pk):
+            continue
+        official = officials[official_id]
+        assignment = rule_set_assignment_for(year=year, staff_type=official.staff_type, unit_id=unit.pk)
+        code = rule_set_code_for(official=official, year=year, unit_id=unit.pk, on=start)
+        key = (code, assignment.pk if assignment and assignment.rule_set == code else None)
+        if key not in overrides_cache:
+            overrides = assignment.overrides if key[1] else None
+            try:
+                overrides_cache[key] = sheet_rules(code, overrides).to_mapping()
+            except RuleSetError as exc:
+                raise ValidationError({exc.field: exc.message}) from None
+        if sheet is None:
+            sheet = PeriodSheet(
+                official=official,
+                unit=unit,
+                year=year,
+                period_kind=period_kind,
+                period_number=period_number,
+                start=start,
+                end=end,
+                updated_by=_actor_or_none(actor),
+            )
+            new_sheets.append(sheet)
+        else:
+            sheet.version += 1
+            refresh.append(sheet)
+        sheet.role, sheet.position, sheet.rule_set = role, position[:200], code
+        sheet.rules, sheet.as_of = overrides_cache[key], as_of
+        sheet.full_clean(validate_unique=False, validate_constraints=False)
+    PeriodSheet.objects.bulk_create(new_sheets)
+    PeriodSheet.objects.bulk_update(refresh, ["role", "position", "rule_set", "rules", "as_of", "version"])
+    sheets = new_sheets + refresh
+    by_official = {s.official_id: s for s in sheets}
+    # Excuse documents recorded on the old task products survive the refresh.
+    excuses = {
+        (row["sheet_id"], row["task_id"]): (row["excuse_document"], row["excuse_date"])
+        for row in SheetProduct.objects.filter(sheet__in=refresh, source=ProductSource.TASK)
+        .exclude(excuse_document="")
+        .values("sheet_id", "task_id", "excuse_document", "excuse_date")
+    }
+    SheetProduct.objects.filter(sheet__in=refresh, source=ProductSource.TASK).delete()
+    catalogue = {
+        (item.position, item.product_type): item.weight
+        for item in CatalogueItem.objects.filter(unit=unit, active=True)
+    }
+    products = []
+    for row in task_product_rows(
+        official_ids=list(by_official),
+        unit_ids=unit_with_predecessor_ids(unit.pk),
+        start=start,
+        end=end,
+        as_of=as_of,
+    ):
+        sheet = by_official[row["responsible_id"]]
+        document, day = excuses.get((sheet.pk, row["id"]), ("", None))
+        products.append(
+            SheetProduct(
+                sheet=sheet,
+                source=ProductSource.TASK,
+                task_id=row["id"],
+                code=row["external_code"][:100],
+                title=row["content"][:500],
+                field_id=row["field_id"],
+                weight=catalogue_weight(catalogue, sheet.position, row["product_type"]),
+                assigned=True,
+                completed=row["is_completed"],
+                on_time=row["is_on_time"],
+                quality_ok=row["is_quality_ok"],
+                delays=row["delay_count"],
+                quality_failures=row["failure_count"],
+                due_on=row["due_on"],
+                completed_on=row["completed_on"],
+                excuse_document=document,
+                excuse_date=day,
+            )
+        )
+    SheetProduct.objects.bulk_create(products, batch_size=2000)
+    _rescore(unit.pk, year, period_kind, period_number)
+    audit_record(
+        actor=actor,
+        action="evaluation.sheets_generate",
+        object_type="evaluation.periodsheet",
+        object_id=f"{unit.pk}:{year}:{period_kind}:{period_number}",
+        object_repr=f"{unit} — {period_kind} {period_number}/{year}",
+        unit_id=unit.pk,
+        after={
+            "created": len(new_sheets),
+            "refreshed": len(refresh),
+            "products": len(products),
+            "as_of": as_of,
+        },
+    )
+    return sheets
+
+
+def _clean_points(points: dict, rules_mapping: dict, field: str) -> dict[str, str]:
+    """General points as exact text, each within its criterion's maximum."""
+    split = rules_mapping.get("general_split") or {}
+    cleaned: dict[str, str] = {}
+    for name, raw in (points or {}).items():
+        if raw in (None, ""):
+            continue
+        try:
+            value = parse_fraction(raw, f"{field}.{name}")
+        except RuleSetError as exc:
+            raise ValidationError(
+                {field: _("Tiêu chí %(name)s: %(msg)s.") % {"name": name, "msg": exc.message}}
+            ) from None
+        maximum = parse_fraction(split[name], name) if name in split else None
+        if split and maximum is None:
+            raise ValidationError(
+                {field: _("“%(name)s” không phải tiêu chí chung của quy chế.") % {"name": name}}
+            )
+        if value < 0 or (maximum is not None and value > maximum):
+            raise ValidationError(
+                {
+                    field: _("Tiêu chí %(name)s: điểm phải từ 0 đến %(max)s.")
+                    % {"name": name, "max": split[name]}
+                }
+            )
+        cleaned[name] = fraction_text(value)
+    return cleaned
+
+
+@transaction.atomic
+def sheet_self_assess(
+    *, actor, sheet: PeriodSheet, general_points: dict, note: str = "", expected_version: int | None = None
+) -> PeriodSheet:
+    """The official's self-assessment: the general-criteria points proposed (entered by the unit)."""
+    sheet = _lock_sheet(sheet, expected_version)
+    _require_sheet_actor(actor, sheet, "self")
+    _refuse_frozen(sheet)
+    if sheet.status not in (SheetStatus.DRAFT, SheetStatus.SELF_ASSESSED):
+        raise ValidationError(_("Phiếu đã được nhận xét; trả lại phiếu trước khi tự đánh giá lại."))
+    before = snapshot(sheet)
+    sheet.self_general_points = _clean_points(general_points, sheet.rules, "self_general_points")
+    sheet.note = nfc(note or "").strip() or sheet.note
+    sheet.status = SheetStatus.SELF_ASSESSED
+    sheet.self_assessed_by, sheet.self_assessed_at = _actor_or_none(actor), timezone.now()
+    return _save_sheet(actor, sheet, before, "evaluation.sheet_self_assess")
+
+
+@transaction.atomic
+def sheet_review(
+    *,
+    actor,
+    sheet: PeriodSheet,
+    general_points: dict,
+    unity_ok: bool = True,
+    note: str = "",
+    expected_version: int | None = None,
+) -> PeriodSheet:
+    """The evaluator's points (the direct manager's; for a head, the Director's proposal)."""
+    sheet = _lock_sheet(sheet, expected_version)
+    _require_sheet_actor(actor, sheet, "review")
+    _refuse_frozen(sheet)
+    if sheet.status != SheetStatus.SELF_ASSESSED:
+        raise ValidationError(_("Chỉ nhận xét được phiếu đã tự đánh giá."))
+    before = snapshot(sheet)
+    sheet.general_points = _clean_points(general_points, sheet.rules, "general_points")
+    sheet.unity_ok = bool(unity_ok)
+    sheet.note = nfc(note or "").strip() or sheet.note
+    sheet.status = SheetStatus.REVIEWED
+    sheet.reviewed_by, sheet.reviewed_at = _actor_or_none(actor), timezone.now()
+    return _save_sheet(actor, sheet, before, "evaluation.sheet_review")
+
+
+@transaction.atomic
+def sheet_approve(*, actor, sheet: PeriodSheet, expected_version: int | None = None) -> PeriodSheet:
+    """Approve and freeze: the score, the products with their figures and record ids, and the rule set
+    parameters are copied into `snapshot`; nothing on the sheet changes afterwards."""
+    sheet = _lock_sheet(sheet, expected_version)
+    _require_sheet_actor(actor, sheet, "approve")
+    _refuse_frozen(sheet)
+    if sheet.status != SheetStatus.REVIEWED:
+        raise ValidationError(_("Chỉ phê duyệt được phiếu đã nhận xét."))
+    before = snapshot(sheet)
+    _rescore(sheet.unit_id, sheet.year, sheet.period_kind, sheet.period_number)
+    sheet.refresh_from_db()
+    if not sheet.total and sheet.rules.get("regime") == "points":
+        raise ValidationError(_("Phiếu chưa có điểm; không phê duyệt được."))
+    sheet.snapshot = {
+        "as_of": sheet.as_of.isoformat(),
+        "rule_set": sheet.rule_set,
+        "rules": sheet.rules,
+        "general_points": sheet.general_points or sheet.self_general_points,
+        "score": sheet.score,
+        "products": [
+            {
+                "code": p.code,
+                "task_id": p.task_id,
+                "source": p.source,
+                "weight": str(p.weight),
+                "completed": p.completed,
+                "on_time": p.on_time,
+                "quality_ok": p.quality_ok,
+                "delays": p.delays,
+                "quality_failures": p.quality_failures,
+                "due_on": p.due_on.isoformat() if p.due_on else None,
+                "completed_on": p.completed_on.isoformat() if p.completed_on else None,
+                "excuse_document": p.excuse_document,
+                "excuse_date": p.excuse_date.isoformat() if p.excuse_date else None,
+            }
+            for p in sheet.products.order_by("pk")
+        ],
+    }
+    sheet.status = SheetStatus.APPROVED
+    sheet.approved_by, sheet.approved_at = _actor_or_none(actor), timezone.now()
+    return _save_sheet(actor, sheet, before, "evaluation.sheet_approve", rescore=False)
+
+
+@transaction.atomic
+def sheet_return(
+    *, actor, sheet: PeriodSheet, reason: str, expected_version: int | None = None
+) -> PeriodSheet:
+    """Send a sheet back to the unit (to draft), with the reason; an approved sheet stays frozen."""
+    sheet = _lock_sheet(sheet, expected_version)
+    try:
+        _require_sheet_actor(actor, sheet, "review")
+    except PermissionDenied:
+        _require_sheet_actor(actor, sheet, "approve")
+    _refuse_frozen(sheet)
+    reason = nfc(reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Chưa nhập lý do trả lại.")})
+    before = snapshot(sheet)
+    sheet.status = SheetStatus.DRAFT
+    sheet.note = reason
+    return _save_sheet(actor, sheet, before, "evaluation.sheet_return")
+
+
+def _save_sheet(actor, sheet: PeriodSheet, before: dict, action: str, rescore: bool = True) -> PeriodSheet:
+    sheet.version += 1
+    sheet.updated_by = _actor_or_none(actor)
+    sheet.full_clean()
+    sheet.save()
+    if rescore:
+        _rescore(sheet.unit_id, sheet.year, sheet.period_kind, sheet.period_number)
+        sheet.refresh_from_db()
+    audit_record(actor=actor, action=action, obj=sheet, before=before, after=snapshot(sheet))
+    return sheet
+
+
+def _require_product_edit(actor, sheet: PeriodSheet) -> None:
+    _require_sheet_actor(actor, sheet, "self")
+    _refuse_frozen(sheet)
+    if sheet.status == SheetStatus.REVIEWED:
+        raise ValidationError(_("Phiếu đã được nhận xét; trả lại phiếu trước khi sửa sản phẩm."))
+
+
+@transaction.atomic
+def product_excuse(
+    *,
+    actor,
+    product: SheetProduct,
+    document: str,
+    document_date: date | None,
+    expected_version: int | None = None,
+) -> SheetProduct:
+    """Record (or, with an empty document, withdraw) the competent level's confirmation that a
+    product's delay or error had an objective cause: its number and date, never a bare flag."""
+    sheet = _lock_sheet(product.sheet, expected_version)
+    _require_product_edit(actor, sheet)
+    document = nfc(document or "").strip()
+    if document and not document_date:
+        raise ValidationError({"excuse_date": _("Chưa nhập ngày của văn bản xác nhận.")})
+    before = snapshot(product)
+    product.excuse_document = document
+    product.excuse_date = document_date if document else None
+    product.full_clean()
+    product.save()
+    _touch(actor, sheet)
+    audit_record(
+        actor=actor,
+        action="evaluation.product_excuse",
+        obj=product,
+        unit_id=sheet.unit_id,
+        before=before,
+        after=snapshot(product),
+    )
+    return product
+
+
+@transaction.atomic
+def product_add_manual(
+    *,
+    actor,
+    sheet: PeriodSheet,
+    code: str,
+    title: str,
+    weight,
+    completed: bool,
+    on_time: bool,
+    quality_ok: bool,
+    delays: int = 0,
+    quality_failures: int = 0,
+    field=None,
+    expected_version: int | None = None,
+) -> SheetProduct:
+    """A product the registers do not hold, entered by hand."""
+    sheet = _lock_sheet(sheet, expected_version)
+    _require_product_edit(actor, sheet)
+    code = nfc(code or "").strip()
+    if not code:
+        raise ValidationError({"code": _("Chưa nhập mã sản phẩm.")})
+    if sheet.products.filter(code=code).exists():
+        raise ValidationError({"code": _("Mã “%(code)s” đã có trong phiếu.") % {"code": code}})
+    try:
+        weight = Decimal(str(weight))
+    except InvalidOperation:
+        raise ValidationError({"weight": _("Hệ số quy đổi phải là một số.")}) from None
+    product = SheetProduct(
+        sheet=sheet,
+        source=ProductSource.MANUAL,
+        code=code,
+        title=nfc(title or "").strip(),
+        field=field,
+        weight=weight,
+        completed=bool(completed),
+        on_time=bool(completed and on_time),
+        quality_ok=bool(completed and quality_ok),
+        delays=delays,
+        quality_failures=quality_failures,
+    )
+    product.full_clean()
+    product.save()
+    _touch(actor, sheet)
+    audit_record(
+        actor=actor,
+        action="evaluation.product_add",
+        obj=product,
+        unit_id=sheet.unit_id,
+        after=snapshot(product),
+    )
+    return product
+
+
+@transaction.atomic
+def product_remove_manual(*, actor, product: SheetProduct, expected_version: int | None = None) -> None:
+    sheet = _lock_sheet(product.sheet, expected_version)
+    _require_product_edit(actor, sheet)
+    if product.source != ProductSource.MANUAL:
+        raise ValidationError(_("Sản phẩm từ sổ theo dõi nhiệm vụ không xóa được trên phiếu."))
+    before = snapshot(product)
+    product.delete()
+    _touch(actor, sheet)
+    audit_record(
+        actor=actor,
+        action="evaluation.product_remove",
+        object_type="evaluation.sheetproduct",
+        object_id=before["id"],
+        object_repr=before["code"],
+        unit_id=sheet.unit_id,
+        before=before,
+    )
+
+
+def _touch(actor, sheet: PeriodSheet) -> None:
+    PeriodSheet.objects.filter(pk=sheet.pk).update(
+        version=F("version") + 1, updated_by=_actor_or_none(actor), updated_at=timezone.now()
+    )
+    _rescore(sheet.unit_id, sheet.year, sheet.period_kind, sheet.period_number)

@@ -38,3 +38,77 @@ def people(personas):
 def nd335_2026(db):
     """2026 công chức rated under Decree 335, stored as data (independent of the code default)."""
     return RuleSetAssignment.objects.create(year=2026, staff_type="civil_servant", rule_set="nd335_2025")
+
+
+def make_task(
+    code, unit, responsible, *, received, due=None, completed=None, quality="", returned=0, **extra
+):
+    from congvu.registers.models import Task
+
+    return Task.objects.create(
+        source="test",
+        external_code=code,
+        content=f"Nhiệm vụ {code}",
+        authority="ppc",
+        unit=unit,
+        responsible=responsible,
+        received_on=received,
+        due_on=due,
+        completed_on=completed,
+        quality=quality,
+        returned_count=returned,
+        **extra,
+    )
+
+
+@pytest.fixture
+def q1_tasks(personas, people):
+    """Q1/2026 tasks of the staff member, counted by hand in test_sheets_generate."""
+    from datetime import date as d
+
+    unit, staff = personas.unit, people["staff"]
+    return {
+        "T1": make_task(
+            "NV-1",
+            unit,
+            staff,
+            received=d(2026, 1, 5),
+            due=d(2026, 2, 15),
+            completed=d(2026, 2, 10),
+            quality="passed",
+            field=people["construction"],
+        ),
+        "T2": make_task(
+            "NV-2",
+            unit,
+            staff,
+            received=d(2026, 1, 5),
+            due=d(2026, 3, 20),
+            completed=d(2026, 3, 25),
+            quality="passed",
+            product_type="report",
+            field=people["construction"],
+        ),
+        "T3": make_task("NV-3", unit, staff, received=d(2026, 2, 1), due=d(2026, 3, 31)),
+        "T4": make_task("NV-4", unit, staff, received=d(2026, 3, 1), due=d(2026, 4, 10)),
+        "T5": make_task(
+            "NV-5", unit, staff, received=d(2026, 1, 2), completed=d(2026, 1, 5), quality="passed", returned=1
+        ),
+        "T6": make_task(
+            "NV-6",
+            personas.other_unit,
+            staff,
+            received=d(2026, 1, 2),
+            due=d(2026, 2, 1),
+            completed=d(2026, 2, 1),
+        ),
+        "T7": make_task(
+            "NV-7",
+            unit,
+            staff,
+            received=d(2026, 1, 2),
+            due=d(2026, 3, 1),
+            completed=d(2026, 2, 28),
+            quality="failed",
+        ),
+    }
