@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from congvu.core.models import AuditEvent
+from congvu.core.testing import xlsx_rows, xlsx_text
 
 
 @pytest.mark.django_db
@@ -30,6 +31,27 @@ def test_audit_history_per_object_and_export(client, personas):
     assert "unit.create" in response.content.decode()
     event = AuditEvent.objects.get(object_type="org.unit", object_id=str(unit.pk))
     assert client.get(reverse("audit:detail", args=[event.pk])).status_code == 200
-    export = client.get(reverse("audit:list"), {"format": "xlsx"})
-    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert export.content[:2] == b"PK"
+    header, *rows = xlsx_rows(client.get(reverse("audit:list"), {"format": "xlsx"}))
+    assert header == [
+        "#",
+        "Thời điểm",
+        "Người thực hiện",
+        "Hành động",
+        "Loại đối tượng",
+        "Mã",
+        "Đối tượng",
+        "Mã băm",
+    ]
+    # Every event, newest first, with the hash that chains it.
+    assert [(row[0], row[3], row[6], row[7]) for row in rows] == list(
+        AuditEvent.objects.order_by("-id").values_list("id", "action", "object_repr", "hash")
+    )
+    assert ("unit.create", "Sở Tư pháp") in {(row[3], row[6]) for row in rows}
+    # The per-object history exports that object's events only.
+    header, *rows = xlsx_rows(
+        client.get(reverse("audit:object", args=["org.unit", unit.pk]), {"format": "xlsx"})
+    )
+    assert [(row[0], row[3], row[4], row[5], row[6]) for row in rows] == [
+        (event.pk, "unit.create", "org.unit", str(unit.pk), "Sở Xây dựng")
+    ]
+    assert "Sở Tư pháp" not in xlsx_text(rows) and "p-outsider" not in xlsx_text(rows)
