@@ -3,14 +3,13 @@ import hashlib
 import pytest
 from django.urls import reverse
 
+from congvu.core.testing import xlsx_column, xlsx_rows, xlsx_text
 from congvu.inspections.models import Inspection
 from congvu.sampling import services
 from congvu.sampling.models import Review, Sample
 from congvu.sampling.tests.conftest import make_sample
 
 pytestmark = pytest.mark.django_db
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _item(sample):
@@ -252,7 +251,15 @@ def test_results_page_gives_limits_and_sentences_for_the_minutes(client, persona
     assert "đã kiểm tra 7/40 hồ sơ, phát hiện 1 hồ sơ có sai lệch" in page
     assert "Giải quyết quá hạn: 1" in page
     export = client.get(reverse("sampling:results", args=[drawn.pk]), {"format": "xlsx"})
-    assert export["Content-Type"] == XLSX and export.content[:2] == b"PK"
+    header, *rows = xlsx_rows(export)
+    assert header[:5] == ["Lĩnh vực", "Số bản ghi", "Cỡ mẫu", "Đã kiểm tra", "Sai lệch"]
+    assert [row[:5] for row in rows] == [
+        ["Đất đai", 120, 22, 0, 0],
+        ["Hộ tịch", 40, 7, 7, 1],
+        ["Xây dựng", 6, 2, 0, 0],
+        ["Toàn bộ (gia quyền)", 166, 31, 7, 1],
+    ]
+    assert "đã kiểm tra 7/40 hồ sơ, phát hiện 1 hồ sơ có sai lệch" in rows[1][-1]
 
 
 def test_population_download_is_the_hashed_text(client, personas, drawn):
@@ -261,15 +268,44 @@ def test_population_download_is_the_hashed_text(client, personas, drawn):
     assert hashlib.sha256(response.content).hexdigest() == drawn.population_sha256
 
 
-def test_sample_and_worksheet_exports_are_workbooks(client, personas, drawn):
+def test_sample_and_worksheet_exports_hold_the_drawn_items_and_no_other_units_records(
+    client, personas, drawn
+):
+    chosen = sorted(drawn.items.values_list("record_code", flat=True))
     client.force_login(personas.inspector)
-    for url in (
-        reverse("sampling:detail", args=[drawn.pk]) + "?format=xlsx",
-        reverse("sampling:worksheet", args=[drawn.pk]),
-        reverse("sampling:list") + "?format=xlsx",
-    ):
-        response = client.get(url)
-        assert response["Content-Type"] == XLSX and response.content[:2] == b"PK", url
+    sample = xlsx_rows(client.get(reverse("sampling:detail", args=[drawn.pk]), {"format": "xlsx"}), "Mẫu")
+    assert sample[0][:4] == ["Mã lĩnh vực", "Lĩnh vực", "Thứ hạng", "Mã bản ghi"]
+    assert sorted(xlsx_column(sample, "Mã bản ghi")) == chosen
+    worksheet = xlsx_rows(client.get(reverse("sampling:worksheet", args=[drawn.pk])))
+    assert worksheet[0][:4] == ["Mã lĩnh vực", "Lĩnh vực", "Thứ hạng", "Mã bản ghi"]
+    assert sorted(xlsx_column(worksheet, "Mã bản ghi")) == chosen and len(chosen) == 31
+    # The other unit's land dossiers (STP-…) and the 2024 ones share the field but not the population.
+    population = xlsx_rows(
+        client.get(reverse("sampling:detail", args=[drawn.pk]), {"format": "xlsx"}), "Tổng thể"
+    )
+    codes = xlsx_column(population, "Mã bản ghi")
+    assert len(codes) == 166 and "OLD-DD-0000" in codes
+    for rows in (sample, worksheet, population):
+        assert "STP-" not in xlsx_text(rows) and "Y2024-" not in xlsx_text(rows)
+
+
+def test_sample_list_export_is_scoped_to_the_users_unit(client, personas, drawn, other_inspection):
+    other = make_sample(personas, other_inspection, actor=personas.lead, title="Mẫu của Sở Tư pháp")
+    services.sample_draw(actor=personas.lead, sample=other)
+    client.force_login(personas.inspector)
+    header, *rows = xlsx_rows(client.get(reverse("sampling:list"), {"format": "xlsx"}))
+    assert header[:3] == ["#", "Tên mẫu", "Đơn vị"]
+    assert sorted(row[1:3] for row in rows) == [
+        ["Mẫu của Sở Tư pháp", "Sở Tư pháp"],
+        ["Mẫu hồ sơ TTHC 6 tháng đầu năm 2025", "Sở Xây dựng"],
+    ]
+    client.force_login(personas.focal)
+    rows = xlsx_rows(client.get(reverse("sampling:list"), {"format": "xlsx"}))
+    assert [(row[0], row[1], row[10]) for row in rows[1:]] == [(drawn.pk, drawn.title, 31)]
+    assert "Mẫu của Sở Tư pháp" not in xlsx_text(rows) and other.seed_commitment not in xlsx_text(rows)
+    client.force_login(personas.outsider)
+    rows = xlsx_rows(client.get(reverse("sampling:list"), {"format": "xlsx"}))
+    assert [row[1] for row in rows[1:]] == ["Mẫu của Sở Tư pháp"] and drawn.title not in xlsx_text(rows)
 
 
 def test_sample_export_holds_the_population_ranking_and_the_verification_section(client, personas, drawn):
