@@ -149,7 +149,7 @@ def officials_in_post(*, unit_id: int, start: date, end: date) -> dict[int, tupl
 
 def portfolio_codes(*, official_ids, unit_id: int, day: date) -> dict[int, frozenset[str]]:
     """Each deputy's portfolio (field codes) at the unit: the fields of the deputy appointments in
-    force on `day`, else of the latest one before it."""
+    force on `day` (the end of the period)."""
     rows = (
         Appointment.fields.through.objects.filter(
             appointment__official_id__in=list(official_ids),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,9 +31,10 @@ from congvu.evaluation.models import (
     YearResult,
     fraction_text,
 )
-from congvu.evaluation.rules import RuleSetError, parse_fraction
-from congvu.evaluation.scoring import ScoringError
+from congvu.evaluation.rules import RuleSet, RuleSetError, parse_fraction
+from congvu.evaluation.scoring import Discipline, ScoringError, apply_quota, score_year
 from congvu.evaluation.selectors import (
+    discipline_override_ids,
     official_unit_on,
     officials_in_post,
     portfolio_codes,
@@ -625,3 +627,143 @@ def _touch(actor, sheet: PeriodSheet) -> None:
         version=F("version") + 1, updated_by=_actor_or_none(actor), updated_at=timezone.now()
     )
     _rescore(sheet.unit_id, sheet.year, sheet.period_kind, sheet.period_number)
+
+
+# --- The year -----------------------------------------------------------------------------
+
+
+def _exact_decimal(value: Fraction) -> Decimal:
+    return round(Decimal(value.numerator) / Decimal(value.denominator), 2)
+
+
+@transaction.atomic
+def year_compute(
+    *, actor, unit, year: int, organisation_recognised_outstanding: bool = False
+) -> list[YearResult]:
+    """The year of every official of the unit from the approved sheets: the mean of the periods
+    worked, the band, the discipline override, then the excellent quota within the agency and within
+    each group of similar posts (the job title). Those over the quota are moved to "tốt" and flagged;
+    ties at the cut are flagged for the evaluator. Decided bands are kept as they are."""
+    _require_unit_actor_roles(actor, unit.pk, ("unit_head", "lead", "admin"))
+    rows = (
+        PeriodSheet.objects.filter(unit=unit, year=year, status=SheetStatus.APPROVED)
+        .exclude(total="")
+        .order_by("official_id", "start")
+        .values_list(
+            "pk",
+            "official_id",
+            "official__code",
+            "total",
+            "role",
+            "position",
+            "rule_set",
+            "rules",
+            "period_kind",
+            "period_number",
+        )
+    )
+    people: dict[int, dict] = {}
+    for pk, official_id, code, total, role, position, rule_set, rules, kind, number in rows:
+        person = people.setdefault(official_id, {"code": code, "totals": [], "periods": []})
+        person["totals"].append(Fraction(total))
+        label = f"{'Tháng' if kind == PeriodKind.MONTH else 'Quý'} {number}/{year}"
+        person["periods"].append({"sheet_id": pk, "label": label, "total": total})
+        person.update(role=role, position=position, rule_set=rule_set, rules=rules)
+    if not people:
+        raise ValidationError(
+            _("Chưa có phiếu đánh giá nào của năm %(year)d được phê duyệt.") % {"year": year}
+        )
+    overridden = discipline_override_ids(official_ids=list(people), year=year)
+    scores = {}
+    for official_id, person in people.items():
+        rules = RuleSet.from_mapping({**person["rules"], "code": person["rule_set"]})
+        try:
+            scores[official_id] = (
+                rules,
+                score_year(
+                    person["totals"],
+                    discipline=Discipline(reprimand_or_higher_in_year=official_id in overridden),
+                    rules=rules,
+                    role=person["role"],
+                ),
+            )
+        except ScoringError as exc:
+            raise ValidationError({exc.field: f"{person['code']}: {exc.message}"}) from None
+    # The quota: agency-wide and per group of similar posts; an override takes a person out of it.
+    eligible = [(oid, p) for oid, p in people.items() if not scores[oid][1].override]
+    over: set[str] = set()
+    ties: set[str] = set()
+    quota_lines: dict[str, list] = {}
+    groups: dict[str, list] = {"": eligible}
+    for oid, person in eligible:
+        groups.setdefault(person["position"] or "—", []).append((oid, person))
+    for group, members in groups.items():
+        if not members:
+            continue
+        rules = scores[members[0][0]][0]
+        result = apply_quota(
+            [(p["code"], scores[oid][1].total) for oid, p in members],
+            organisation_recognised_outstanding=organisation_recognised_outstanding,
+            rules=rules,
+        )
+        over |= set(result.over_quota)
+        ties |= set(result.ties)
+        where = _("cơ quan, đơn vị") if group == "" else _("nhóm “%(group)s”") % {"group": group}
+        for _oid, p in members:
+            quota_lines.setdefault(p["code"], []).extend(
+                {"kind": line.kind, "text": f"{where}: {line.text}", "points": fraction_text(line.points)}
+                for line in result.explanation
+                if line.product_id in (None, p["code"])
+            )
+    existing = {
+        r.official_id: r
+        for r in YearResult.objects.select_for_update().filter(year=year, official_id__in=list(people))
+    }
+    now = timezone.now()
+    saved = []
+    for official_id, person in people.items():
+        rules, ys = scores[official_id]
+        result = existing.get(official_id) or YearResult(official_id=official_id, year=year)
+        before = snapshot(result) if result.pk else None
+        result.unit = unit
+        result.rule_set = person["rule_set"]
+        result.role = person["role"]
+        result.quota_group = person["position"][:100]
+        result.periods = ys.periods
+        result.total = fraction_text(ys.total)
+        result.total_display = _exact_decimal(ys.total)
+        result.band_by_score = ys.band_by_score
+        result.override = ys.override or ""
+        code = person["code"]
+        result.over_quota = code in over
+        result.quota_tie = code in ties
+        result.computed_band = "tot" if result.over_quota else ys.band
+        result.explanation = {
+            "periods": person["periods"],
+            "year": [
+                {"kind": line.kind, "text": line.text, "points": fraction_text(line.points)}
+                for line in ys.explanation
+            ],
+            "quota": quota_lines.get(code, []),
+            "organisation_recognised_outstanding": organisation_recognised_outstanding,
+        }
+        result.computed_at = now
+        if result.pk:
+            result.version += 1
+        result.full_clean(validate_unique=False)
+        result.save()
+        audit_record(
+            actor=actor,
+            action="evaluation.year_compute",
+            obj=result,
+            before=before,
+            after={
+                "total": result.total,
+                "computed_band": result.computed_band,
+                "override": result.override,
+                "over_quota": result.over_quota,
+                "version": result.version,
+            },
+        )
+        saved.append(result)
+    return saved
