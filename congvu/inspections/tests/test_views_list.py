@@ -53,20 +53,22 @@ def test_search_without_accents_and_filters(client, personas):
 
 
 def test_the_list_exports_what_the_user_may_see(client, personas):
-    _surprise(personas, personas.unit, "Kiểm tra Sở Xây dựng")
-    _surprise(personas, personas.other_unit, "Kiểm tra Sở Tư pháp")
-    client.force_login(personas.outsider)
-    response = client.get(reverse("inspections:list"), {"format": "xlsx"})
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    from python_calamine import CalamineWorkbook
+    from congvu.core.testing import xlsx_rows, xlsx_text
 
-    rows = (
-        CalamineWorkbook.from_filelike(__import__("io").BytesIO(response.content))
-        .get_sheet_by_index(0)
-        .to_python()
-    )
-    titles = [row[1] for row in rows[1:]]
-    assert titles == ["Kiểm tra Sở Tư pháp"]
+    ours = _surprise(personas, personas.unit, "Kiểm tra Sở Xây dựng")
+    theirs = _surprise(personas, personas.other_unit, "Kiểm tra Sở Tư pháp")
+    client.force_login(personas.outsider)
+    header, *rows = xlsx_rows(client.get(reverse("inspections:list"), {"format": "xlsx"}))
+    assert header[:5] == ["#", "Cuộc kiểm tra", "Đơn vị", "Hình thức", "Số quyết định"]
+    assert [row[:3] for row in rows] == [[theirs.pk, "Kiểm tra Sở Tư pháp", "Sở Tư pháp"]]
+    assert "Sở Xây dựng" not in xlsx_text(rows)
+    client.force_login(personas.focal)
+    rows = xlsx_rows(client.get(reverse("inspections:list"), {"format": "xlsx"}))
+    assert [row[:3] for row in rows[1:]] == [[ours.pk, "Kiểm tra Sở Xây dựng", "Sở Xây dựng"]]
+    assert "Sở Tư pháp" not in xlsx_text(rows)
+    client.force_login(personas.inspector)
+    rows = xlsx_rows(client.get(reverse("inspections:list"), {"format": "xlsx"}))
+    assert sorted(row[0] for row in rows[1:]) == sorted([ours.pk, theirs.pk])
 
 
 def test_the_list_needs_a_login(client):

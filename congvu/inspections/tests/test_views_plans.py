@@ -58,11 +58,36 @@ def test_a_surprise_inspection_needs_a_unit_and_a_period(client, personas):
 
 
 def test_plans_export_to_excel(client, personas, plan):
+    from datetime import date
+
+    from congvu.core.testing import xlsx_rows, xlsx_text
+    from congvu.inspections import services
+
+    draft = services.plan_create(actor=personas.inspector, year=2026, title="Kế hoạch năm 2026 (dự thảo)")
+    services.plan_item_add(
+        actor=personas.inspector,
+        plan=draft,
+        unit=personas.other_unit,
+        month=3,
+        content="Tiếp công dân",
+        period_from=date(2025, 7, 1),
+        period_to=date(2025, 12, 31),
+    )
     client.force_login(personas.leadership)
-    response = client.get(reverse("inspections:plans"), {"format": "xlsx"})
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    header, *rows = xlsx_rows(client.get(reverse("inspections:plans"), {"format": "xlsx"}))
+    assert header[:6] == ["#", "Năm", "Số", "Kế hoạch", "Trạng thái", "Số đơn vị"]
+    assert sorted((row[0], row[1], row[3], row[4], row[5]) for row in rows) == [
+        (plan.pk, 2025, "Kế hoạch kiểm tra công vụ năm 2025", "Đã phê duyệt", 1),
+        (draft.pk, 2026, "Kế hoạch năm 2026 (dự thảo)", "Dự thảo", 1),
+    ]
     response = client.get(reverse("inspections:plan_detail", args=[plan.pk]), {"format": "xlsx"})
-    assert response.status_code == 200
+    header, *rows = xlsx_rows(response)
+    assert header == ["Tháng", "Đơn vị", "Nội dung", "Thời kỳ từ", "Thời kỳ đến", "Số cuộc kiểm tra"]
+    assert rows == [
+        [7, "Sở Xây dựng", "Kỷ luật, kỷ cương hành chính", date(2025, 1, 1), date(2025, 6, 30), 0]
+    ]
+    # The other plan's item (another unit) is not in this plan's workbook.
+    assert "Sở Tư pháp" not in xlsx_text(rows) and "Tiếp công dân" not in xlsx_text(rows)
 
 
 def test_leadership_reads_plans_but_cannot_draft(client, personas, plan):
