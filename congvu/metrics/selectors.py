@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.text import fold
-from congvu.metrics.engine import official_field, register_model
+from congvu.metrics.cache import cached_figures
+from congvu.metrics.engine import compute_buckets, compute_metrics, official_field, register_model
 from congvu.org.models import Official, Unit
 from congvu.org.selectors import unit_with_predecessor_ids
 
@@ -58,6 +59,84 @@ def metric_records(*, fetched_by, register: str, **filters) -> QuerySet:
     """The records of `register` the user may see, narrowed by `filter_records`' filters."""
     qs = register_model(register).objects.visible_to(fetched_by)
     return filter_records(qs, register=register, **filters)
+
+
+def province_ranking(
+    *,
+    fetched_by,
+    register: str,
+    as_of: date,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> tuple[list[dict], dict]:
+    """The units the user may see ranked by on-time rate (xếp hạng đơn vị), and the row of all of
+    them together; from the figures cache (`congvu.metrics.cache`). Units without a judged record
+    come last, without a rank."""
+
+    def compute() -> tuple[list[dict], dict]:
+        records = metric_records(
+            fetched_by=fetched_by, register=register, date_from=date_from, date_to=date_to
+        )
+        rows = compute_buckets(register=register, records=records, as_of=as_of, by="unit", with_total=True)
+        total = rows.pop()  # all visible units together
+        rows.sort(
+            key=lambda r: (r["on_time_rate"] is None, -(r["on_time_rate"] or 0), -r["total"], r["label"])
+        )
+        rank = 0
+        for row in rows:
+            if row["on_time_rate"] is not None:
+                rank += 1
+                row["rank"] = rank
+        return rows, total
+
+    params = {"as_of": as_of, "from": date_from, "to": date_to}
+    return cached_figures(
+        fetched_by=fetched_by, register=register, name="ranking", params=params, compute=compute
+    )
+
+
+def scorecard_figures(
+    *,
+    fetched_by,
+    register: str,
+    as_of: date,
+    groupings: tuple[str, ...],
+    unit: Unit | None = None,
+    official: Official | None = None,
+    with_predecessors: bool = True,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> dict[str, list[dict]]:
+    """A unit's or an official's scorecard (bảng chỉ số): {"summary": [row], grouping: rows, …},
+    the full figures of `compute_metrics`, from the figures cache."""
+
+    def compute() -> dict[str, list[dict]]:
+        records = metric_records(
+            fetched_by=fetched_by,
+            register=register,
+            unit=unit,
+            official=official,
+            with_predecessors=with_predecessors,
+            date_from=date_from,
+            date_to=date_to,
+        )
+        figures = {"summary": compute_metrics(register=register, records=records, as_of=as_of)}
+        for by in groupings:
+            figures[by] = compute_metrics(register=register, records=records, as_of=as_of, by=by)
+        return figures
+
+    params = {
+        "as_of": as_of,
+        "from": date_from,
+        "to": date_to,
+        "unit": unit.pk if unit else None,
+        "official": official.pk if official else None,
+        "pred": with_predecessors,
+        "groupings": ",".join(groupings),
+    }
+    return cached_figures(
+        fetched_by=fetched_by, register=register, name="scorecard", params=params, compute=compute
+    )
 
 
 def scorecard_unit(*, fetched_by, code: str) -> Unit:

@@ -20,15 +20,20 @@ from congvu.metrics.engine import (
     GROUPING_LABELS,
     annotate_lateness,
     bucket_of,
-    compute_buckets,
-    compute_metrics,
     figure_q,
     official_field,
     ordinal_on,
 )
 from congvu.metrics.formatting import columns_for, format_value
 from congvu.metrics.forms import Filters
-from congvu.metrics.selectors import leaders_of, metric_records, scorecard_official, scorecard_unit
+from congvu.metrics.selectors import (
+    leaders_of,
+    metric_records,
+    province_ranking,
+    scorecard_figures,
+    scorecard_official,
+    scorecard_unit,
+)
 from congvu.org.models import Field
 from congvu.org.selectors import official_appointments, unit_predecessor_ids
 
@@ -138,17 +143,9 @@ def _common_context(filters: Filters, form) -> dict:
 def overview(request):
     """Units ranked by on-time rate for a period (toàn tỉnh); a unit user sees only their unit."""
     filters, form = Filters.from_request(request)
-    records = metric_records(fetched_by=request.user, register=filters.register, **filters.record_filters())
-    rows = compute_buckets(
-        register=filters.register, records=records, as_of=filters.as_of, by="unit", with_total=True
+    rows, total = province_ranking(
+        fetched_by=request.user, register=filters.register, as_of=filters.as_of, **filters.record_filters()
     )
-    total = rows.pop()  # all visible units together
-    rows.sort(key=lambda r: (r["on_time_rate"] is None, -(r["on_time_rate"] or 0), -r["total"], r["label"]))
-    rank = 0
-    for row in rows:
-        if row["on_time_rate"] is not None:
-            rank += 1
-            row["rank"] = rank
     if wants_xlsx(request):
         return _export_table("xep-hang-don-vi.xlsx", rows, filters.register, detail=False, first=_("Đơn vị"))
     base = filters.query()
@@ -169,13 +166,6 @@ def overview(request):
 def unit_scorecard(request, code):
     unit = scorecard_unit(fetched_by=request.user, code=code)
     filters, form = Filters.from_request(request)
-    records = metric_records(
-        fetched_by=request.user,
-        register=filters.register,
-        unit=unit,
-        with_predecessors=filters.with_predecessors,
-        **filters.record_filters(),
-    )
     groupings = ["official", "field", "month"]
     predecessors = unit_predecessor_ids(unit.pk)
     if filters.with_predecessors and predecessors:
@@ -183,16 +173,19 @@ def unit_scorecard(request, code):
     export = request.GET.get("table") if wants_xlsx(request) else None
     if export and export not in (*groupings, "summary"):
         raise Http404
+    figures = scorecard_figures(
+        fetched_by=request.user,
+        register=filters.register,
+        as_of=filters.as_of,
+        groupings=tuple(groupings),
+        unit=unit,
+        with_predecessors=filters.with_predecessors,
+        **filters.record_filters(),
+    )
     if export:
-        by = None if export == "summary" else export
-        rows = compute_metrics(register=filters.register, records=records, as_of=filters.as_of, by=by)
-        return _export_table(f"chi-so-{unit.code}-{export}.xlsx", rows, filters.register)
+        return _export_table(f"chi-so-{unit.code}-{export}.xlsx", figures[export], filters.register)
     base = {**filters.query(), "unit": unit.code}
-    summary = compute_metrics(register=filters.register, records=records, as_of=filters.as_of)[0]
-    tables = {
-        by: compute_metrics(register=filters.register, records=records, as_of=filters.as_of, by=by)
-        for by in groupings
-    }
+    summary = figures["summary"][0]
     return render(
         request,
         "metrics/unit.html",
@@ -202,8 +195,8 @@ def unit_scorecard(request, code):
             "has_predecessors": bool(predecessors),
             "summary": summary,
             "summary_table": _table([summary], register=filters.register, by=None, base=base),
-            "tables": [_table(tables[by], register=filters.register, by=by, base=base) for by in groupings],
-            "chart": _chart(tables["month"]),
+            "tables": [_table(figures[by], register=filters.register, by=by, base=base) for by in groupings],
+            "chart": _chart(figures["month"]),
             "leaders": leaders_of(fetched_by=request.user, unit=unit, day=filters.as_of),
             "query": urlencode(filters.query()),
             "records_query": urlencode(base),
@@ -217,23 +210,22 @@ def official_scorecard(request, code):
     (dossiers) — deputies are thus scored on their fields."""
     official = scorecard_official(fetched_by=request.user, code=code)
     filters, form = Filters.from_request(request)
-    records = metric_records(
-        fetched_by=request.user, register=filters.register, official=official, **filters.record_filters()
-    )
     groupings = ["unit", "field", "month"]
     export = request.GET.get("table") if wants_xlsx(request) else None
     if export and export not in (*groupings, "summary"):
         raise Http404
+    figures = scorecard_figures(
+        fetched_by=request.user,
+        register=filters.register,
+        as_of=filters.as_of,
+        groupings=tuple(groupings),
+        official=official,
+        **filters.record_filters(),
+    )
     if export:
-        by = None if export == "summary" else export
-        rows = compute_metrics(register=filters.register, records=records, as_of=filters.as_of, by=by)
-        return _export_table(f"chi-so-{official.code}-{export}.xlsx", rows, filters.register)
+        return _export_table(f"chi-so-{official.code}-{export}.xlsx", figures[export], filters.register)
     base = {**filters.query(), "official": official.code}
-    summary = compute_metrics(register=filters.register, records=records, as_of=filters.as_of)[0]
-    tables = {
-        by: compute_metrics(register=filters.register, records=records, as_of=filters.as_of, by=by)
-        for by in groupings
-    }
+    summary = figures["summary"][0]
     return render(
         request,
         "metrics/official.html",
@@ -242,8 +234,8 @@ def official_scorecard(request, code):
             "official": official,
             "summary": summary,
             "summary_table": _table([summary], register=filters.register, by=None, base=base),
-            "tables": [_table(tables[by], register=filters.register, by=by, base=base) for by in groupings],
-            "chart": _chart(tables["month"]),
+            "tables": [_table(figures[by], register=filters.register, by=by, base=base) for by in groupings],
+            "chart": _chart(figures["month"]),
             "appointments": official_appointments(fetched_by=request.user, official=official),
             "query": urlencode(filters.query()),
             "records_query": urlencode(base),

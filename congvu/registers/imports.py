@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from congvu.core.audit import audit_record
 from congvu.core.text import fold
+from congvu.metrics.cache import data_version_bump
 from congvu.org.models import Unit
 from congvu.registers.columns import REGISTERS, Column, Register, header_key
 from congvu.registers.models import Dossier, ImportRun, Task
@@ -394,6 +395,7 @@ class _Importer:
                         bulk=stage.wants_bulk_load(),
                         all_new=counts[0] == stage.rows,
                     )
+                    data_version_bump(register=self.spec.name)  # cached figures: new key, same commit
                 self.finish(Status.STORED, counts=counts)
         finally:
             with suppress(DatabaseError):  # the temporary table dies with the session anyway
