@@ -143,6 +143,11 @@ class StaffType(models.TextChoices):
     PUBLIC_EMPLOYEE = "public_employee", _("Viên chức")
 
 
+class Sex(models.TextChoices):
+    MALE = "nam", _("Nam")
+    FEMALE = "nu", _("Nữ")
+
+
 class Official(models.Model):
     """A cadre, civil servant or public employee (cán bộ, công chức, viên chức)."""
 
@@ -152,6 +157,9 @@ class Official(models.Model):
         _("loại"), max_length=20, choices=StaffType.choices, default=StaffType.CIVIL_SERVANT
     )
     email = models.EmailField(_("thư điện tử"), blank=True)
+    # Cadre planning needs the age against the retirement date (NĐ 135/2020 differs by sex).
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    sex = models.CharField(_("giới tính"), max_length=3, choices=Sex.choices, blank=True)
     # Lower case, without diacritics: the same search on SQLite and PostgreSQL.
     name_folded = models.CharField(
         _("tên không dấu"), max_length=200, editable=False, db_index=True, default=""

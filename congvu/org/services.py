@@ -227,6 +227,8 @@ def official_create(
     full_name: str,
     staff_type: str = StaffType.CIVIL_SERVANT,
     email: str = "",
+    birth_date: date | None = None,
+    sex: str = "",
 ) -> Official:
     full_name = " ".join(nfc(full_name).split())
     official = Official(
@@ -234,6 +236,8 @@ def official_create(
         full_name=full_name,
         staff_type=staff_type,
         email=email,
+        birth_date=birth_date,
+        sex=sex,
         name_folded=fold(full_name),
     )
     official.full_clean()
