@@ -155,7 +155,7 @@ def test_a_decision_without_its_document_is_refused_naming_the_field(
 
 def test_a_change_must_name_a_different_value(personas, submitted):
     proposal = _proposal(submitted, "khien_trach")
-    kwargs = dict(document_number="9/QĐ", document_date=date(2026, 11, 20), signed_by="Chủ tịch")
+    kwargs = {"document_number": "9/QĐ", "document_date": date(2026, 11, 20), "signed_by": "Chủ tịch"}
     with pytest.raises(ValidationError, match="Nội dung quyết định"):
         services.decision_record(
             actor=personas.leadership, proposal=proposal, outcome="changed", value="tot", **kwargs
