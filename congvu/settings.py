@@ -216,6 +216,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Register imports: the largest file accepted (upload page and `congvu import`), and the most cells
+# an Excel sheet may span (the reader holds the whole rectangle in memory, ~32-64 bytes a cell).
+IMPORT_MAX_UPLOAD_MB = env_int("CONGVU_IMPORT_MAX_UPLOAD_MB", 50)
+IMPORT_MAX_CELLS = env_int("CONGVU_IMPORT_MAX_CELLS", 5_000_000)
 
 # --- Background work: the django.tasks API with a database backend, no broker -------------
 TASKS = {

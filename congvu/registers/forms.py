@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from congvu.org.models import Field
@@ -72,10 +73,21 @@ class ImportForm(forms.Form):
     )
     dry_run = forms.BooleanField(label=_("Chạy thử (chỉ kiểm tra, không lưu)"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "CSV hoặc Excel (.xlsx) theo tệp mẫu, tối đa %(mb)s MB; tệp lớn chạy nền."
+        ) % {"mb": settings.IMPORT_MAX_UPLOAD_MB}
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
             raise forms.ValidationError(_("Chỉ nhận tệp CSV hoặc Excel (.csv, .xlsx, .xls, .ods)."))
         if upload.size == 0:
             raise forms.ValidationError(_("Tệp rỗng."))
+        from congvu.registers.guard import upload_size_error
+
+        too_large = upload_size_error(upload.size)
+        if too_large:
+            raise forms.ValidationError(too_large)
         return upload

@@ -47,6 +47,9 @@ def is_spreadsheet(path: Path) -> bool:
 def open_sheet(path: Path) -> Sheet:
     path = Path(path)
     if path.suffix.lower() in XLSX_SUFFIXES or is_spreadsheet(path):
+        from congvu.registers.guard import check_workbook
+
+        check_workbook(path)  # sizes and dimensions, before calamine reads a cell
         return _open_workbook(path)
     return _open_csv(path)
 
@@ -139,10 +142,11 @@ def sniff_rows(path: Path) -> int:
     """A quick estimate of the data rows of an upload, to decide whether it runs in the background."""
     path = Path(path)
     if path.suffix.lower() in XLSX_SUFFIXES or is_spreadsheet(path):
+        from congvu.registers.guard import check_workbook
+
         try:
-            with CalamineWorkbook.from_path(str(path)) as book:
-                return book.get_sheet_by_index(0).height
-        except Exception:
+            return check_workbook(path).rows  # never calamine: a hostile file is refused by the import
+        except UnreadableFile:
             return 0
     with path.open("rb") as fh:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(CHUNK), b""))

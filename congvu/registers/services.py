@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from congvu.org.models import Unit
+from congvu.registers.guard import upload_size_error
 from congvu.registers.imports import file_sha256, import_run_execute, import_scope
 from congvu.registers.models import ImportRun
 from congvu.registers.readers import sniff_rows
@@ -16,8 +18,9 @@ BACKGROUND_ROWS = 5_000
 BACKGROUND_BYTES = 1_000_000
 
 
-def runs_in_background(*, rows: int, size: int) -> bool:
-    return rows > BACKGROUND_ROWS or size > BACKGROUND_BYTES
+def runs_in_background(*, path, size: int) -> bool:
+    """Large by size, or by rows (counted only for a small file: never a cell read, see guard)."""
+    return size > BACKGROUND_BYTES or sniff_rows(path) > BACKGROUND_ROWS
 
 
 def import_run_submit(
@@ -30,8 +33,15 @@ def import_run_submit(
     unit: Unit | None = None,
 ) -> ImportRun:
     """Store an uploaded register file with its ImportRun, then import it: inline when small, else
-    as a background job enqueued once the run is committed. Returns the run (finished when inline)."""
+    as a background job enqueued once the run is committed. Returns the run (finished when inline).
+
+    The file is written only together with its run: if the run cannot be saved, the file is
+    deleted. Nothing here reads a cell: a spreadsheet is measured by `guard.check_workbook`, and a
+    hostile one is refused (and recorded, with its file) by the import itself."""
     unit = import_scope(actor=actor, unit=unit)
+    too_large = upload_size_error(upload.size)
+    if too_large:
+        raise ValidationError({"file": too_large})
     run = ImportRun(
         register=register,
         created_by=actor,
@@ -42,13 +52,17 @@ def import_run_submit(
         status=ImportRun.Status.PENDING,
     )
     run.file.save(upload.name, upload, save=False)
-    run.sha256, run.file_size = file_sha256(run.file.path)
-    run.full_clean()
-    with transaction.atomic():
-        run.save()
-        if runs_in_background(rows=sniff_rows(run.file.path), size=run.file_size):
-            transaction.on_commit(lambda: _enqueue(run.pk))
-            return run
+    try:
+        run.sha256, run.file_size = file_sha256(run.file.path)
+        run.full_clean()
+        with transaction.atomic():
+            run.save()
+    except BaseException:
+        run.file.storage.delete(run.file.name)
+        raise
+    if runs_in_background(path=run.file.path, size=run.file_size):
+        transaction.on_commit(lambda: _enqueue(run.pk))
+        return run
     return import_run_execute(run=run, path=run.file.path, actor=actor, dry_run=dry_run)
 
 

@@ -1,9 +1,11 @@
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from congvu.accounts.models import User
 from congvu.org.models import Unit
+from congvu.registers.guard import upload_size_error
 from congvu.registers.imports import format_error, import_file
 from congvu.registers.models import ImportRun
 
@@ -33,6 +35,13 @@ class Command(BaseCommand):
             scope = Unit.objects.filter(code=unit).first()
             if scope is None:
                 raise CommandError(f"Không có đơn vị mã “{unit}”.")
+        try:
+            size = Path(file).stat().st_size
+        except FileNotFoundError:
+            raise CommandError(f"Không tìm thấy tệp {file}.") from None
+        too_large = upload_size_error(size)
+        if too_large:
+            raise CommandError(f"{too_large} (giới hạn đặt bằng biến môi trường CONGVU_IMPORT_MAX_UPLOAD_MB)")
         interactive = sys.stderr.isatty()
 
         def progress(done: int, total: int) -> None:
