@@ -164,3 +164,84 @@ def portfolio_codes(*, official_ids, unit_id: int, day: date) -> dict[int, froze
     for official_id, code in rows:
         result[official_id].add(code)
     return {oid: frozenset(codes) for oid, codes in result.items()}
+
+
+# --- Pages ------------------------------------------------------------------------------
+
+
+def year_result_list(*, fetched_by, year: int, query: str = "", band: str = "", unit_id: int | None = None):
+    from congvu.core.text import fold
+
+    qs = YearResult.objects.visible_to(fetched_by).filter(year=year).select_related("official", "unit")
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if band == "over_quota":
+        qs = qs.filter(over_quota=True)
+    elif band:
+        qs = qs.filter(Q(decided_band=band) | Q(decided_band="", computed_band=band))
+    if query:
+        qs = qs.filter(
+            Q(official__name_folded__contains=fold(query)) | Q(official__code__iexact=query.strip())
+        )
+    return qs
+
+
+def sheet_list(
+    *,
+    fetched_by,
+    year: int,
+    period_number: int | None = None,
+    status: str = "",
+    query: str = "",
+    unit_id=None,
+):
+    from congvu.core.text import fold
+    from congvu.evaluation.models import PeriodSheet
+
+    qs = PeriodSheet.objects.visible_to(fetched_by).filter(year=year).select_related("official", "unit")
+    if period_number:
+        qs = qs.filter(period_number=period_number)
+    if status:
+        qs = qs.filter(status=status)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if query:
+        qs = qs.filter(
+            Q(official__name_folded__contains=fold(query)) | Q(official__code__iexact=query.strip())
+        )
+    return qs
+
+
+def discipline_list(*, fetched_by, query: str = ""):
+    from congvu.core.text import fold
+
+    qs = DisciplineRecord.objects.visible_to(fetched_by).select_related("official", "unit")
+    if query:
+        folded = fold(query)
+        qs = qs.filter(
+            Q(official__name_folded__contains=folded)
+            | Q(official__code__iexact=query.strip())
+            | Q(decision_number__icontains=query.strip())
+        )
+    return qs
+
+
+def catalogue_list(*, fetched_by, unit_id: int | None = None):
+    from congvu.evaluation.models import CatalogueItem
+
+    qs = CatalogueItem.objects.visible_to(fetched_by).select_related("unit")
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    return qs
+
+
+def year_pending_counts(*, fetched_by, year: int) -> dict[str, int]:
+    """Sheets of the year by status, for the page header."""
+    from django.db.models import Count
+
+    from congvu.evaluation.models import PeriodSheet
+
+    rows = (
+        PeriodSheet.objects.visible_to(fetched_by).filter(year=year).values("status").annotate(n=Count("id"))
+    )
+    return {row["status"]: row["n"] for row in rows}

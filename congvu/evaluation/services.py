@@ -24,6 +24,7 @@ from congvu.evaluation.models import (
     PeriodKind,
     PeriodSheet,
     ProductSource,
+    RuleSetAssignment,
     SheetProduct,
     SheetRole,
     SheetStatus,
@@ -367,6 +368,8 @@ def _clean_points(points: dict, rules_mapping: dict, field: str) -> dict[str, st
     for name, raw in (points or {}).items():
         if raw in (None, ""):
             continue
+        if isinstance(raw, str):
+            raw = raw.strip().replace(",", ".")  # a decimal comma, as typed in Vietnamese
         try:
             value = parse_fraction(raw, f"{field}.{name}")
         except RuleSetError as exc:
@@ -767,3 +770,121 @@ def year_compute(
         )
         saved.append(result)
     return saved
+
+
+# --- Settings: rule sets, catalogue, period ----------------------------------------------
+
+
+@transaction.atomic
+def rule_set_assignment_save(
+    *,
+    actor,
+    year: int,
+    staff_type: str,
+    rule_set: str,
+    overrides: dict | None = None,
+    unit=None,
+    basis: str = "",
+    expected_version: int | None = None,
+) -> RuleSetAssignment:
+    """Choose the rule set (and parameters differing from its defaults) for a year and staff type,
+    province-wide or for one unit. The parameters are validated by `RuleSet.from_mapping`; a bad one
+    is refused naming it, and nothing is stored."""
+    require_role(actor, "admin", "lead")
+    overrides = overrides or {}
+    if not isinstance(overrides, dict):
+        raise ValidationError({"overrides": _("Tham số điều chỉnh phải là một đối tượng JSON.")})
+    try:
+        sheet_rules(rule_set, {k: v for k, v in overrides.items() if k != "code"} or None)
+    except RuleSetError as exc:
+        raise ValidationError(
+            {"overrides": _("Tham số “%(field)s”: %(msg)s.") % {"field": exc.field, "msg": exc.message}}
+        ) from None
+    assignment = (
+        RuleSetAssignment.objects.select_for_update()
+        .filter(year=year, staff_type=staff_type, unit=unit)
+        .first()
+    )
+    before = snapshot(assignment)
+    if assignment is None:
+        assignment = RuleSetAssignment(year=year, staff_type=staff_type, unit=unit)
+    else:
+        check_version(assignment, expected_version, ["rule_set", "overrides", "basis"])
+        assignment.version += 1
+    assignment.rule_set = rule_set
+    assignment.overrides = overrides
+    assignment.basis = nfc(basis or "").strip()
+    assignment.updated_by = _actor_or_none(actor)
+    assignment.full_clean(validate_constraints=False)
+    assignment.save()
+    audit_record(
+        actor=actor,
+        action="evaluation.rule_set_assign",
+        obj=assignment,
+        unit_id=getattr(unit, "pk", None),
+        before=before,
+        after=snapshot(assignment),
+    )
+    return assignment
+
+
+@transaction.atomic
+def catalogue_item_save(
+    *,
+    actor,
+    unit,
+    name: str,
+    weight,
+    position: str = "",
+    product_type: str = "",
+    active: bool = True,
+    item: CatalogueItem | None = None,
+    expected_version: int | None = None,
+) -> CatalogueItem:
+    """Add or change a product of the unit's catalogue with its conversion factor."""
+    _require_unit_actor_roles(actor, unit.pk, ("unit_head", "lead", "admin"))
+    if item is not None:
+        item = lock_row(CatalogueItem, item.pk)
+        check_version(item, expected_version, ["name", "weight", "position", "product_type", "active"])
+        if item.unit_id != unit.pk:
+            raise PermissionDenied
+        before = snapshot(item)
+        item.version += 1
+    else:
+        item, before = CatalogueItem(unit=unit), None
+    try:
+        item.weight = Decimal(str(weight).replace(",", "."))
+    except InvalidOperation:
+        raise ValidationError({"weight": _("Hệ số quy đổi phải là một số.")}) from None
+    item.name = nfc(name or "").strip()
+    item.position = nfc(position or "").strip()
+    item.product_type = product_type or ""
+    item.active = bool(active)
+    item.updated_by = _actor_or_none(actor)
+    item.full_clean()
+    item.save()
+    audit_record(
+        actor=actor, action="evaluation.catalogue_save", obj=item, before=before, after=snapshot(item)
+    )
+    return item
+
+
+@transaction.atomic
+def unit_setting_save(*, actor, unit, period_kind: str) -> UnitEvaluationSetting:
+    """The unit's monitoring period: monthly or quarterly."""
+    _require_unit_actor_roles(actor, unit.pk, ("unit_head", "lead", "admin"))
+    setting = UnitEvaluationSetting.objects.select_for_update().filter(unit=unit).first()
+    before = snapshot(setting)
+    setting = setting or UnitEvaluationSetting(unit=unit)
+    setting.period_kind = period_kind
+    setting.updated_by = _actor_or_none(actor)
+    setting.full_clean()
+    setting.save()
+    audit_record(
+        actor=actor,
+        action="evaluation.unit_setting_save",
+        obj=setting,
+        before=before,
+        after=snapshot(setting),
+    )
+    return setting

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from congvu.evaluation import views
+
+app_name = "evaluation"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("year/compute/", views.year_compute, name="year_compute"),
+    path("results/<int:pk>/", views.result_detail, name="result"),
+    path("results/<int:pk>/decide/", views.result_decide, name="result_decide"),
+    path("sheets/", views.sheets, name="sheets"),
+    path("sheets/generate/", views.sheets_generate, name="sheets_generate"),
+    path("sheets/<int:pk>/", views.sheet_detail, name="sheet"),
+    path("sheets/<int:pk>/products/", views.product_add, name="product_add"),
+    path("sheets/<int:pk>/<str:step>/", views.sheet_step, name="sheet_step"),
+    path("products/<int:pk>/excuse/", views.product_excuse, name="product_excuse"),
+    path("discipline/", views.discipline, name="discipline"),
+    path("catalogue/", views.catalogue, name="catalogue"),
+    path("catalogue/period/", views.unit_setting, name="unit_setting"),
+    path("rules/", views.rules, name="rules"),
+]
