@@ -11,6 +11,7 @@ urlpatterns = [
     path("inspections/", include("congvu.inspections.urls")),
     path("sampling/", include("congvu.sampling.urls")),
     path("proposals/", include("congvu.proposals.urls")),
+    path("evaluation/", include("congvu.evaluation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
