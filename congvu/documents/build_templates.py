@@ -452,8 +452,9 @@ def build_year_report(doc):
     body(
         doc,
         "Năm {{ year }}, {{ issuer_title }} đã tiến hành {{ totals.inspections }} cuộc kiểm tra công vụ "
-        "({{ totals.scheduled }} theo kế hoạch, {{ totals.surprise }} đột xuất); ghi nhận {{ totals.findings }} "
-        "hạn chế, thiếu sót, vi phạm; ban hành {{ totals.recommendations }} kiến nghị, trong đó "
+        "({{ totals.scheduled }} theo kế hoạch, {{ totals.surprise }} đột xuất); ghi nhận "
+        "{{ totals.findings }} hạn chế, thiếu sót, vi phạm; ban hành {{ totals.recommendations }} "
+        "kiến nghị, trong đó "
         "{{ totals.recommendations_done }} đã hoàn thành, {{ totals.recommendations_open }} đang thực hiện "
         "({{ totals.recommendations_overdue }} quá hạn).",
     )

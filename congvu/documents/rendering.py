@@ -39,10 +39,13 @@ def default_template_bytes(kind: str) -> bytes:
     return default_template_path(kind).read_bytes()
 
 
-def render_docx(template: bytes, context: dict) -> bytes:
-    """Render a docxtpl template; every value is XML-escaped (autoescape), so text with & or < is safe."""
+def render_docx(template: bytes, context: dict, lenient: bool = False) -> bytes:
+    """Render a docxtpl template; every value is XML-escaped (autoescape), so text with & or < is safe.
+    `lenient`: a field the context lacks (even `a.b.c`) renders empty — for previews and dry runs of
+    an uploaded template, whose fields may not all be known."""
     tpl = DocxTemplate(io.BytesIO(template))
-    tpl.render(context, autoescape=True)
+    env = jinja2.Environment(undefined=jinja2.ChainableUndefined, autoescape=True) if lenient else None
+    tpl.render(context, jinja_env=env, autoescape=True)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import jinja2
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -70,6 +69,17 @@ def document_render(
     return rendering.render_docx(template, context), template_sha
 
 
+def template_preview(*, issuer: Issuer, kind: str, target: Target | None, fetched_by) -> bytes:
+    """The issuing body's current template of `kind` filled from `target`'s data (no number, no
+    date), for an administrator to look at before and after replacing it. Nothing is stored. Fields
+    the data does not know stay empty rather than failing."""
+    template, _sha = template_for(issuer=issuer, kind=kind)
+    context = {}
+    if target is not None:
+        context = build_context(kind=kind, target=target, issuer=issuer, fetched_by=fetched_by, edited={})
+    return rendering.render_docx(template, context, lenient=True)
+
+
 def document_draft_open(*, actor, kind: str, target: Target, issuer: Issuer | None = None) -> Document:
     """The open draft of this kind for this inspection, plan or year; a new one when there is none."""
     spec = get_kind(kind)
@@ -84,7 +94,8 @@ def document_draft_open(*, actor, kind: str, target: Target, issuer: Issuer | No
     if issuer is None:
         raise ValidationError(
             _(
-                "Chưa khai báo cơ quan ban hành văn bản: quản trị hệ thống cần khai báo ở trang «Cơ quan ban hành»."
+                "Chưa khai báo cơ quan ban hành văn bản: quản trị hệ thống cần khai báo ở trang "
+                "«Cơ quan ban hành»."
             )
         )
     with transaction.atomic():
@@ -337,12 +348,7 @@ def template_upload(*, actor, issuer: Issuer, kind: str, upload) -> DocumentTemp
     try:
         rendering.check_template(data)
         # A dry run with nothing filled in: an unknown filter or a broken loop shows up here.
-        env = jinja2.Environment(undefined=jinja2.ChainableUndefined, autoescape=True)
-        import io
-
-        from docxtpl import DocxTemplate
-
-        DocxTemplate(io.BytesIO(data)).render({}, jinja_env=env, autoescape=True)
+        rendering.render_docx(data, {}, lenient=True)
     except rendering.TemplateProblem as exc:
         raise ValidationError({"file": str(exc)}) from None
     except Exception as exc:  # jinja2 runtime errors of the dry run

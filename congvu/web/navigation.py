@@ -18,6 +18,7 @@ NAV_ITEMS = [
     ("main", "metrics:overview", _("Chỉ số"), None),
     ("main", "inspections:list", _("Kiểm tra"), None),
     ("main", "sampling:list", _("Chọn mẫu"), None),
+    ("main", "documents:home", _("Văn bản"), None),
     ("main", "evaluation:home", _("Đánh giá, xếp loại"), None),
     ("main", "proposals:list", _("Báo cáo, đề xuất"), None),
     ("main", "audit:list", _("Nhật ký"), ("admin", "lead")),

@@ -10,16 +10,16 @@ from congvu.documents import services as doc_services
 from congvu.documents.contexts import Target
 from congvu.documents.kinds import INSPECTION, PLAN, YEAR
 from congvu.inspections import services as insp_services
+from congvu.inspections.tests import conftest as insp_conftest
 
-# The inspections app's fixtures, reused as they are (plan, inspection, leaders, temporary MEDIA_ROOT).
-from congvu.inspections.tests.conftest import (  # noqa: F401
-    _media_in_tmp,
-    fill_checklists,
-    inspection,
-    leaders,
-    plan,
-    to_on_site,
-)
+# The inspections app's fixtures and helpers, reused as they are (plan, inspection, leaders, and a
+# temporary MEDIA_ROOT for every test).
+_media_in_tmp = insp_conftest._media_in_tmp
+plan = insp_conftest.plan
+inspection = insp_conftest.inspection
+leaders = insp_conftest.leaders
+fill_checklists = insp_conftest.fill_checklists
+to_on_site = insp_conftest.to_on_site
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def full_inspection(personas, leaders, inspection):
     document request, a sample committed, a confirmed finding and a recommendation with a deadline."""
     from congvu.sampling import services as sampling_services
 
-    lead, inspector = personas.lead, personas.inspector
+    inspector = personas.inspector
     to_on_site(personas, inspection)
     insp_services.checklist_instantiate(actor=inspector, inspection=inspection)
     fill_checklists(inspector, inspection)
@@ -92,7 +92,7 @@ def inspection_target(insp) -> Target:
     return Target(INSPECTION, inspection=insp)
 
 
-def plan_target(plan) -> Target:  # noqa: F811
+def plan_target(plan) -> Target:
     return Target(PLAN, plan=plan)
 
 
