@@ -7,7 +7,7 @@ Everything a page shows goes through `visible_to(user)`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
@@ -245,3 +245,151 @@ def year_pending_counts(*, fetched_by, year: int) -> dict[str, int]:
         PeriodSheet.objects.visible_to(fetched_by).filter(year=year).values("status").annotate(n=Count("id"))
     )
     return {row["status"]: row["n"] for row in rows}
+
+
+# --- The year from the stored sheets ----------------------------------------------------------
+
+
+@dataclass
+class YearFigure:
+    """One official's year as computed from the approved sheets (not stored)."""
+
+    official_id: int
+    code: str
+    full_name: str
+    role: str
+    position: str
+    rule_set: str
+    periods: list[dict]
+    year: object  # scoring.YearScore
+    over_quota: bool = False
+    quota_tie: bool = False
+    quota_lines: list[dict] = field(default_factory=list)
+    rules: object = None  # the RuleSet the sheets were scored under
+
+    @property
+    def band(self) -> str:
+        """The band after the quota: over the quota → tốt (the evaluator may decide otherwise)."""
+        return "tot" if self.over_quota else self.year.band
+
+
+def year_figures(
+    *, unit_id: int, year: int, organisation_recognised_outstanding: bool = False
+) -> dict[int, YearFigure]:
+    """The year of every official of the unit with approved sheets: the mean of the periods worked,
+    the band, the discipline override (Art. 20(4)(c)), then the excellent quota within the agency and
+    within each group of similar posts (the job title); an override takes a person out of the quota.
+    Raises `ScoringError` naming the official when a sheet cannot be read."""
+    from congvu.evaluation.models import PeriodKind, PeriodSheet, SheetStatus
+    from congvu.evaluation.rules import RuleSet
+    from congvu.evaluation.scoring import Discipline, ScoringError, apply_quota, score_year
+
+    rows = (
+        PeriodSheet.objects.filter(unit_id=unit_id, year=year, status=SheetStatus.APPROVED)
+        .exclude(total="")
+        .order_by("official_id", "start")
+        .values_list(
+            "pk",
+            "official_id",
+            "official__code",
+            "official__full_name",
+            "total",
+            "role",
+            "position",
+            "rule_set",
+            "rules",
+            "period_kind",
+            "period_number",
+        )
+    )
+    raw: dict[int, dict] = {}
+    for pk, official_id, code, name, total, role, position, rule_set, rules, kind, number in rows:
+        person = raw.setdefault(official_id, {"code": code, "name": name, "totals": [], "periods": []})
+        person["totals"].append(Fraction(total))
+        label = f"{'Tháng' if kind == PeriodKind.MONTH else 'Quý'} {number}/{year}"
+        person["periods"].append({"sheet_id": pk, "label": label, "total": total})
+        person.update(role=role, position=position, rule_set=rule_set, rules=rules)
+    overridden = discipline_override_ids(official_ids=list(raw), year=year)
+    rule_cache: dict[str, RuleSet] = {}
+    figures: dict[int, YearFigure] = {}
+    for official_id, p in raw.items():
+        key = repr(sorted(p["rules"].items())) + p["rule_set"]
+        if key not in rule_cache:
+            rule_cache[key] = RuleSet.from_mapping({**p["rules"], "code": p["rule_set"]})
+        try:
+            ys = score_year(
+                p["totals"],
+                discipline=Discipline(reprimand_or_higher_in_year=official_id in overridden),
+                rules=rule_cache[key],
+                role=p["role"],
+            )
+        except ScoringError as exc:
+            raise ScoringError(exc.field, f"{p['code']}: {exc.message}") from None
+        figures[official_id] = YearFigure(
+            official_id, p["code"], p["name"], p["role"], p["position"], p["rule_set"], p["periods"], ys
+        )
+        figures[official_id].rules = rule_cache[key]
+    eligible = [f for f in figures.values() if not f.year.override]
+    groups: dict[str, list[YearFigure]] = {"": eligible}
+    for f in eligible:
+        groups.setdefault(f.position or "—", []).append(f)
+    for group, members in groups.items():
+        if not members:
+            continue
+        result = apply_quota(
+            [(f.code, f.year.total) for f in members],
+            organisation_recognised_outstanding=organisation_recognised_outstanding,
+            rules=members[0].rules,
+        )
+        where = "cơ quan, đơn vị" if group == "" else f"nhóm “{group}”"
+        for f in members:
+            f.over_quota |= f.code in result.over_quota
+            f.quota_tie |= f.code in result.ties
+            f.quota_lines.extend(
+                {"kind": line.kind, "text": f"{where}: {line.text}", "points": str(line.points)}
+                for line in result.explanation
+                if line.product_id in (None, f.code)
+            )
+    return figures
+
+
+def year_report(*, year: int, unit_code: str | None = None) -> list[dict]:
+    """Every official's year from the stored (approved) sheets, unit by unit, with the stored
+    decision if any: what `congvu evaluate year` prints. Nothing is written."""
+    from congvu.evaluation.models import PeriodSheet, SheetStatus
+    from congvu.org.models import Unit
+
+    units = Unit.objects.filter(
+        pk__in=PeriodSheet.objects.filter(year=year, status=SheetStatus.APPROVED).values("unit_id")
+    ).order_by("name")
+    if unit_code:
+        units = units.filter(code=unit_code)
+    rows = []
+    for unit in units:
+        figures = year_figures(unit_id=unit.pk, year=year)
+        decided = dict(
+            YearResult.objects.filter(year=year, official_id__in=list(figures))
+            .exclude(decided_band="")
+            .values_list("official_id", "decided_band")
+        )
+        for f in sorted(figures.values(), key=lambda f: (-f.year.total, f.code)):
+            rows.append(
+                {
+                    "unit": unit.code,
+                    "unit_name": unit.name,
+                    "official": f.code,
+                    "name": f.full_name,
+                    "role": f.role,
+                    "group": f.position,
+                    "rule_set": f.rule_set,
+                    "periods": f.year.periods,
+                    "total": f.year.total,
+                    "band_by_score": f.year.band_by_score,
+                    "override": f.year.override,
+                    "over_quota": f.over_quota,
+                    "quota_tie": f.quota_tie,
+                    "band": f.band,
+                    "decided_band": decided.get(f.official_id),
+                }
+            )
+    return rows

@@ -32,15 +32,15 @@ from congvu.evaluation.models import (
     YearResult,
     fraction_text,
 )
-from congvu.evaluation.rules import RuleSet, RuleSetError, parse_fraction
-from congvu.evaluation.scoring import Discipline, ScoringError, apply_quota, score_year
+from congvu.evaluation.rules import RuleSetError, parse_fraction
+from congvu.evaluation.scoring import ScoringError
 from congvu.evaluation.selectors import (
-    discipline_override_ids,
     official_unit_on,
     officials_in_post,
     portfolio_codes,
     rule_set_assignment_for,
     rule_set_code_for,
+    year_figures,
 )
 from congvu.evaluation.sheets import (
     catalogue_weight,
@@ -648,76 +648,19 @@ def year_compute(
     each group of similar posts (the job title). Those over the quota are moved to "tốt" and flagged;
     ties at the cut are flagged for the evaluator. Decided bands are kept as they are."""
     _require_unit_actor_roles(actor, unit.pk, ("unit_head", "lead", "admin"))
-    rows = (
-        PeriodSheet.objects.filter(unit=unit, year=year, status=SheetStatus.APPROVED)
-        .exclude(total="")
-        .order_by("official_id", "start")
-        .values_list(
-            "pk",
-            "official_id",
-            "official__code",
-            "total",
-            "role",
-            "position",
-            "rule_set",
-            "rules",
-            "period_kind",
-            "period_number",
+    try:
+        figures = year_figures(
+            unit_id=unit.pk,
+            year=year,
+            organisation_recognised_outstanding=organisation_recognised_outstanding,
         )
-    )
-    people: dict[int, dict] = {}
-    for pk, official_id, code, total, role, position, rule_set, rules, kind, number in rows:
-        person = people.setdefault(official_id, {"code": code, "totals": [], "periods": []})
-        person["totals"].append(Fraction(total))
-        label = f"{'Tháng' if kind == PeriodKind.MONTH else 'Quý'} {number}/{year}"
-        person["periods"].append({"sheet_id": pk, "label": label, "total": total})
-        person.update(role=role, position=position, rule_set=rule_set, rules=rules)
-    if not people:
+    except ScoringError as exc:
+        raise ValidationError({exc.field: exc.message}) from None
+    if not figures:
         raise ValidationError(
             _("Chưa có phiếu đánh giá nào của năm %(year)d được phê duyệt.") % {"year": year}
         )
-    overridden = discipline_override_ids(official_ids=list(people), year=year)
-    scores = {}
-    for official_id, person in people.items():
-        rules = RuleSet.from_mapping({**person["rules"], "code": person["rule_set"]})
-        try:
-            scores[official_id] = (
-                rules,
-                score_year(
-                    person["totals"],
-                    discipline=Discipline(reprimand_or_higher_in_year=official_id in overridden),
-                    rules=rules,
-                    role=person["role"],
-                ),
-            )
-        except ScoringError as exc:
-            raise ValidationError({exc.field: f"{person['code']}: {exc.message}"}) from None
-    # The quota: agency-wide and per group of similar posts; an override takes a person out of it.
-    eligible = [(oid, p) for oid, p in people.items() if not scores[oid][1].override]
-    over: set[str] = set()
-    ties: set[str] = set()
-    quota_lines: dict[str, list] = {}
-    groups: dict[str, list] = {"": eligible}
-    for oid, person in eligible:
-        groups.setdefault(person["position"] or "—", []).append((oid, person))
-    for group, members in groups.items():
-        if not members:
-            continue
-        rules = scores[members[0][0]][0]
-        result = apply_quota(
-            [(p["code"], scores[oid][1].total) for oid, p in members],
-            organisation_recognised_outstanding=organisation_recognised_outstanding,
-            rules=rules,
-        )
-        over |= set(result.over_quota)
-        ties |= set(result.ties)
-        where = _("cơ quan, đơn vị") if group == "" else _("nhóm “%(group)s”") % {"group": group}
-        for _oid, p in members:
-            quota_lines.setdefault(p["code"], []).extend(
-                {"kind": line.kind, "text": f"{where}: {line.text}", "points": fraction_text(line.points)}
-                for line in result.explanation
-                if line.product_id in (None, p["code"])
-            )
+    people = figures
     existing = {
         r.official_id: r
         for r in YearResult.objects.select_for_update().filter(year=year, official_id__in=list(people))
@@ -725,29 +668,28 @@ def year_compute(
     now = timezone.now()
     saved = []
     for official_id, person in people.items():
-        rules, ys = scores[official_id]
+        ys = person.year
         result = existing.get(official_id) or YearResult(official_id=official_id, year=year)
         before = snapshot(result) if result.pk else None
         result.unit = unit
-        result.rule_set = person["rule_set"]
-        result.role = person["role"]
-        result.quota_group = person["position"][:100]
+        result.rule_set = person.rule_set
+        result.role = person.role
+        result.quota_group = person.position[:100]
         result.periods = ys.periods
         result.total = fraction_text(ys.total)
         result.total_display = _exact_decimal(ys.total)
         result.band_by_score = ys.band_by_score
         result.override = ys.override or ""
-        code = person["code"]
-        result.over_quota = code in over
-        result.quota_tie = code in ties
-        result.computed_band = "tot" if result.over_quota else ys.band
+        result.over_quota = person.over_quota
+        result.quota_tie = person.quota_tie
+        result.computed_band = person.band
         result.explanation = {
-            "periods": person["periods"],
+            "periods": person.periods,
             "year": [
                 {"kind": line.kind, "text": line.text, "points": fraction_text(line.points)}
                 for line in ys.explanation
             ],
-            "quota": quota_lines.get(code, []),
+            "quota": person.quota_lines,
             "organisation_recognised_outstanding": organisation_recognised_outstanding,
         }
         result.computed_at = now

@@ -112,3 +112,43 @@ def q1_tasks(personas, people):
             quality="failed",
         ),
     }
+
+
+def approved_sheet(official, unit, number, total, position="Chuyên viên", status="approved"):
+    from fractions import Fraction
+
+    from congvu.evaluation.models import PeriodSheet
+    from congvu.evaluation.sheets import period_bounds, sheet_rules
+
+    start, end = period_bounds(2026, "quarter", number)
+    return PeriodSheet.objects.create(
+        official=official,
+        unit=unit,
+        year=2026,
+        period_kind="quarter",
+        period_number=number,
+        start=start,
+        end=end,
+        role="staff",
+        position=position,
+        rule_set="nd335_2025",
+        rules=sheet_rules("nd335_2025", None).to_mapping(),
+        status=status,
+        as_of=end,
+        total=str(Fraction(total)),
+    )
+
+
+@pytest.fixture
+def seven(personas):
+    """Seven staff of the unit; A has two quarters (92 and 98: mean 95)."""
+    people = []
+    for i, total in enumerate(["92", "92", "80", "75", "72", "71", "60"]):
+        official = Official.objects.create(code=f"CV-{i}", full_name=f"Cán bộ {i}")
+        Appointment.objects.create(
+            official=official, unit=personas.unit, role="other", title="Chuyên viên", start=date(2020, 1, 1)
+        )
+        approved_sheet(official, personas.unit, 1, total)
+        people.append(official)
+    approved_sheet(people[0], personas.unit, 2, "98")
+    return people

@@ -1,52 +1,15 @@
 """The year from the approved sheets: mean of the periods worked, override, quota."""
 
 from datetime import date
-from fractions import Fraction
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from congvu.evaluation.models import PeriodSheet, YearResult
+from congvu.evaluation.models import YearResult
 from congvu.evaluation.services import discipline_record, year_compute, year_result_decide
-from congvu.evaluation.sheets import period_bounds, sheet_rules
-from congvu.org.models import Appointment, Official
+from congvu.evaluation.tests.conftest import approved_sheet as _approved
 
 pytestmark = pytest.mark.django_db
-
-
-def _approved(official, unit, number, total, position="Chuyên viên", status="approved"):
-    start, end = period_bounds(2026, "quarter", number)
-    return PeriodSheet.objects.create(
-        official=official,
-        unit=unit,
-        year=2026,
-        period_kind="quarter",
-        period_number=number,
-        start=start,
-        end=end,
-        role="staff",
-        position=position,
-        rule_set="nd335_2025",
-        rules=sheet_rules("nd335_2025", None).to_mapping(),
-        status=status,
-        as_of=end,
-        total=str(Fraction(total)),
-    )
-
-
-@pytest.fixture
-def seven(personas):
-    """Seven staff of the unit; A has two quarters (92 and 98: mean 95)."""
-    people = []
-    for i, total in enumerate(["92", "92", "80", "75", "72", "71", "60"]):
-        official = Official.objects.create(code=f"CV-{i}", full_name=f"Cán bộ {i}")
-        Appointment.objects.create(
-            official=official, unit=personas.unit, role="other", title="Chuyên viên", start=date(2020, 1, 1)
-        )
-        _approved(official, personas.unit, 1, total)
-        people.append(official)
-    _approved(people[0], personas.unit, 2, "98")
-    return people
 
 
 def _results():

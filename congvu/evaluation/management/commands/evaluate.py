@@ -2,6 +2,8 @@
 
     congvu evaluate score FILE [--format json|table]   one sheet, or a year from its period totals
     congvu evaluate quota FILE [--format json|table]   the excellent quota over a group
+    congvu evaluate year --year Y [--unit U] [--format json|table]   every official's year from the
+                                                        stored, approved sheets (nothing is written)
 
 FILE is JSON (`-` reads standard input). Numbers are read from their decimal text, never through a
 binary float, so 89.99 stays 8999/100. In the JSON output numbers are JSON numbers rounded half up to
@@ -346,7 +348,10 @@ def _band_text(code: str | None) -> str:
 
 
 class Command(BaseCommand):
-    help = "Đánh giá, xếp loại chất lượng: chấm một phiếu hoặc một năm (score), áp tỷ lệ xuất sắc (quota)."
+    help = (
+        "Đánh giá, xếp loại chất lượng: chấm một phiếu hoặc một năm (score), áp tỷ lệ xuất sắc (quota), "
+        "kết quả năm của mọi cán bộ từ các phiếu đã lưu (year)."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -356,8 +361,14 @@ class Command(BaseCommand):
         quota = sub.add_parser("quota", help="apply the excellent quota to a group")
         quota.add_argument("file", help="JSON file (- for standard input)")
         quota.add_argument("--format", choices=["json", "table"], default="table")
+        year = sub.add_parser("year", help="every official's year from the stored, approved sheets")
+        year.add_argument("--year", type=int, required=True)
+        year.add_argument("--unit", help="unit code (default: every unit)")
+        year.add_argument("--format", choices=["json", "table"], default="table")
 
     def handle(self, *args, action, **options):
+        if action == "year":
+            return self._year_report(options)
         handler = getattr(self, f"_{action}")
         try:
             data, lines = handler(_object(_load(options["file"]), "FILE"))
@@ -432,3 +443,41 @@ class Command(BaseCommand):
         lines += [f"  {member_id}: {_band_text(band)}" for member_id, band in result.bands.items()]
         lines += [f"  {x.text}" for x in result.explanation]
         return out, lines
+
+    def _year_report(self, options):
+        """`evaluate year`: the data work's selector over the stored sheets, printed."""
+        from congvu.evaluation.selectors import year_report
+        from congvu.org.models import Unit
+
+        unit = options.get("unit")
+        if unit and not Unit.objects.filter(code=unit).exists():
+            raise CommandError(f"--unit: không có đơn vị mã “{unit}”")
+        try:
+            rows = year_report(year=options["year"], unit_code=unit)
+        except (ScoringError, RuleSetError) as exc:
+            raise CommandError(str(exc)) from None
+        if options["format"] == "json":
+            out = [
+                {**row, "total": number_out(row["total"]), "total_exact": exact_text(row["total"])}
+                for row in rows
+            ]
+            self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
+            return
+        for row in rows:
+            band = _band_text(row["decided_band"] or row["band"])
+            flags = ", ".join(
+                text
+                for text, on in (
+                    ("vượt tỷ lệ xuất sắc", row["over_quota"]),
+                    ("đồng điểm ở ngưỡng", row["quota_tie"]),
+                    (f"kỷ luật: {row['override']}", row["override"]),
+                    ("đã có quyết định", row["decided_band"]),
+                )
+                if on
+            )
+            self.stdout.write(
+                f"{row['unit']}\t{row['official']}\t{row['name']}\t{row['periods']} kỳ\t"
+                f"{fmt(row['total'], 2)}\t{band}" + (f" ({flags})" if flags else "")
+            )
+        if not rows:
+            self.stdout.write(f"Chưa có phiếu nào của năm {options['year']} được phê duyệt.")
