@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "congvu.inspections",
     "congvu.sampling",
     "congvu.evaluation",
+    "congvu.planning",
     "congvu.proposals",
     "congvu.web",
     "congvu.demo",

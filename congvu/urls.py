@@ -10,6 +10,7 @@ urlpatterns = [
     path("metrics/", include("congvu.metrics.urls")),
     path("inspections/", include("congvu.inspections.urls")),
     path("sampling/", include("congvu.sampling.urls")),
+    path("planning/", include("congvu.planning.urls")),
     path("proposals/", include("congvu.proposals.urls")),
     path("evaluation/", include("congvu.evaluation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -20,7 +20,6 @@ STEPS = [
     "congvu.demo.registers",  # tasks and dossiers
     "congvu.demo.inspections",  # plans and inspections in every state
     "congvu.demo.sampling",  # drawn and reviewed samples of the inspections' dossiers
-    "congvu.demo.proposals",  # the Director's reports and the Chairman's decisions (after evaluation)
 ]
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-from congvu.core.tables import new_workbook
+import xlsxwriter
+
 from congvu.registers.columns import REGISTERS
 from congvu.registers.validation import parse_date
 
@@ -14,7 +15,7 @@ from congvu.registers.validation import parse_date
 def build_template(register: str) -> bytes:
     spec = REGISTERS[register]
     buffer = io.BytesIO()
-    book = new_workbook(buffer, in_memory=True)
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     required = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True})
     date_format = book.add_format({"num_format": "dd/mm/yyyy"})
