@@ -14,6 +14,15 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 PER_PAGE = 50
+# Every workbook the application writes takes these options: text from imported files or typed by
+# users is written as text — never as a formula ("=HYPERLINK(…)"), never as a live link ("http://…",
+# "mailto:…", "external:C:\\…\\calc.exe"), which xlsxwriter's write() would otherwise make of it.
+TEXT_AS_TEXT = {"strings_to_formulas": False, "strings_to_urls": False}
+
+
+def new_workbook(target, **options) -> xlsxwriter.Workbook:
+    """An xlsxwriter workbook that writes every string as text (TEXT_AS_TEXT cannot be overridden)."""
+    return xlsxwriter.Workbook(target, {**options, **TEXT_AS_TEXT})
 
 
 def sort_queryset(request, qs: QuerySet, allowed: dict[str, str], default: str) -> tuple[QuerySet, str]:
@@ -48,10 +57,7 @@ def xlsx_response(
 ) -> HttpResponse:
     """One sheet, bold header, dates as dd/mm/yyyy; streams through a constant-memory workbook."""
     buffer = io.BytesIO()
-    # Text from imported files must never become a formula in the export (spreadsheet injection).
-    book = xlsxwriter.Workbook(
-        buffer, {"constant_memory": True, "in_memory": True, "strings_to_formulas": False}
-    )
+    book = new_workbook(buffer, constant_memory=True, in_memory=True)
     ws = book.add_worksheet(sheet[:31])
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     date_fmt = book.add_format({"num_format": "dd/mm/yyyy"})

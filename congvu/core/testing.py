@@ -7,6 +7,8 @@ can assert its header, its rows and what must not be in it."""
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -52,3 +54,26 @@ def xlsx_column(rows: Sequence[Sequence[Any]], title: str) -> list:
 def xlsx_text(rows: Sequence[Sequence[Any]]) -> str:
     """All cells as one text, one cell a line: for asserting that a code or a name is absent."""
     return "\n".join(str(cell) for row in rows for cell in row)
+
+
+# Text that a spreadsheet writer turns into a live link or a formula unless it writes text as text.
+LINK_LIKE_TEXTS = (
+    "http://evil.example/a?b=1",
+    "mailto:ke-gian@example.com",
+    r"external:C:\Windows\System32\calc.exe",
+    '=HYPERLINK("http://evil.example","Bấm vào")',
+)
+
+
+def xlsx_links(response_or_bytes: HttpResponseBase | bytes) -> list[str]:
+    """Every hyperlink and formula of the workbook's sheets (their XML, and the relationships that
+    point outside it); an export that writes text as text has none."""
+    found = []
+    with zipfile.ZipFile(io.BytesIO(_xlsx_bytes(response_or_bytes))) as book:
+        for name in book.namelist():
+            if not name.startswith("xl/worksheets/"):
+                continue
+            xml = book.read(name).decode("utf-8")
+            found += re.findall(r"<hyperlink\b[^>]*>|<f\b[^>]*>[^<]*</f>", xml)
+            found += re.findall(r"<Relationship\b[^>]*/hyperlink\"[^>]*>", xml)
+    return found

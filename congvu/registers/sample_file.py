@@ -6,8 +6,7 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-import xlsxwriter
-
+from congvu.core.tables import new_workbook
 from congvu.registers.columns import REGISTERS
 from congvu.registers.validation import parse_date
 
@@ -15,7 +14,7 @@ from congvu.registers.validation import parse_date
 def build_template(register: str) -> bytes:
     spec = REGISTERS[register]
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = new_workbook(buffer, in_memory=True)
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     required = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True})
     date_format = book.add_format({"num_format": "dd/mm/yyyy"})

@@ -6,11 +6,11 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
-import xlsxwriter
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congvu.core.tables import new_workbook
 from congvu.sampling import draw, guide
 from congvu.sampling.models import ApologySlip, DeviationType, ReviewQuality, Tristate
 
@@ -24,7 +24,7 @@ POPULATION_SHEET_LIMIT = 50_000
 class _Book:
     def __init__(self):
         self.buffer = io.BytesIO()
-        self.book = xlsxwriter.Workbook(self.buffer, {"constant_memory": True, "in_memory": True})
+        self.book = new_workbook(self.buffer, constant_memory=True, in_memory=True)
         self.bold = self.book.add_format(
             {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}
         )
