@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import io
 
-import xlsxwriter
 from django.http import HttpResponse
 
+from congvu.core.tables import new_workbook
 from congvu.planning.rules import ROLE_LABELS
 from congvu.planning.selectors import SheetRow, UnitSheet
 
@@ -73,7 +73,7 @@ def _proposal(row: SheetRow) -> str:
 
 def planning_workbook(sheet: UnitSheet) -> HttpResponse:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    book = new_workbook(buffer, in_memory=True)  # text as text: no formula, no live link
     title_fmt = book.add_format({"bold": True, "align": "center", "font_size": 13})
     head_fmt = book.add_format(
         {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"}
