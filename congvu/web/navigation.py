@@ -21,6 +21,7 @@ NAV_ITEMS = [
     ("main", "documents:home", _("Văn bản"), None),
     ("main", "evaluation:home", _("Đánh giá, xếp loại"), None),
     ("main", "proposals:list", _("Báo cáo, đề xuất"), None),
+    ("main", "planning:home", _("Quy hoạch cán bộ"), None),
     ("main", "audit:list", _("Nhật ký"), ("admin", "lead")),
 ]
 
@@ -34,6 +35,7 @@ AREAS = [
     ("inspections:list", _("Kế hoạch, đoàn kiểm tra, phiếu kiểm tra, kết luận, khắc phục")),
     ("sampling:list", _("Chọn mẫu hồ sơ ngẫu nhiên có thể kiểm chứng")),
     ("evaluation:home", _("Đánh giá, xếp loại cuối năm")),
+    ("planning:home", _("Hồ sơ cán bộ và bảng quy hoạch cán bộ lãnh đạo, quản lý")),
     ("documents:home", _("Văn bản hành chính (DOCX/PDF)")),
     ("api:root", _("API tích hợp")),
 ]
