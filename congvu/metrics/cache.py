@@ -25,15 +25,19 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db.models import Subquery
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet, Subquery
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from congvu.core.models import AuditHead
 from congvu.core.scoping import visible_unit_ids
+from congvu.core.tables import PER_PAGE
 from congvu.metrics.models import DataVersion
 
 T = TypeVar("T")
-VERSION = 1  # bump when the shape of the cached figures changes (a deploy must not read old shapes)
+VERSION = 2  # bump when the shape of the cached figures changes (a deploy must not read old shapes)
 
 
 def data_version_bump(*, register: str) -> None:
@@ -85,3 +89,55 @@ def cached_figures(
         figures = compute()
         cache.set(key, figures)
     return figures
+
+
+# --- Register lists: the row count once, the page by its keys --------------------------------
+
+
+def cached_count(*, register: str, queryset: QuerySet) -> int:
+    """COUNT(*) of a list of `register`'s records, computed once per data version: the key is the
+    query's own SQL and parameters (which carry the user's scope and filters), so paging through a
+    list of a million dossiers does not count them again on every page."""
+    if queryset.query.is_empty():
+        return 0
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:
+        return 0
+    version = data_version(register)
+    if version is None:
+        return queryset.count()
+    parts = [VERSION, "count", register, version, sql, repr(params)]
+    key = f"figures:count:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count)
+    return count
+
+
+class RecordPaginator(Paginator):
+    """A paginator for the register lists: the count from `cached_count`, and each page read in two
+    steps — the keys of the page's rows first (ordering and LIMIT over the indexes only), then just
+    those rows with their related objects — instead of fetching and sorting the full rows of every
+    match (tens of thousands for a department) to keep fifty."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, *, register: str):
+        super().__init__(object_list, per_page)
+        self.register = register
+
+    @cached_property
+    def count(self) -> int:
+        return cached_count(register=self.register, queryset=self.object_list)
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=keys).order_by()}
+        return self._get_page([rows[pk] for pk in keys if pk in rows], number, self)
+
+
+def paginate_records(request, queryset: QuerySet, *, register: str, per_page: int = PER_PAGE) -> Page:
+    """`congvu.core.tables.paginate` for a register's records (see `RecordPaginator`)."""
+    return RecordPaginator(queryset, per_page, register=register).get_page(request.GET.get("page"))

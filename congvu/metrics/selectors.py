@@ -83,7 +83,8 @@ def province_ranking(
             key=lambda r: (r["on_time_rate"] is None, -(r["on_time_rate"] or 0), -r["total"], r["label"])
         )
         rank = 0
-        for row in rows:
+        for row in rows:  # the units' rows (a few hundred), not records
+            row["folded"] = fold(row["label"] or "")  # for the page's search
             if row["on_time_rate"] is not None:
                 rank += 1
                 row["rank"] = rank

@@ -15,6 +15,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from congvu.core.tables import paginate, wants_xlsx, xlsx_response
+from congvu.core.text import fold
+from congvu.metrics.cache import paginate_records
 from congvu.metrics.engine import (
     BUCKET_LABELS,
     GROUPING_LABELS,
@@ -70,13 +72,10 @@ def _table(rows: list[dict], *, register: str, by: str | None, base: dict, detai
     records_url = reverse("metrics:records")
     out = []
     for row in rows:
-        params = {**base, **_group_params(by, row)}
+        # One query string per row; the cells differ only by their figure (a plain identifier).
+        prefix = f"{records_url}?{urlencode({**base, **_group_params(by, row)})}&bucket="
         cells = [
-            {
-                "text": format_value(row[key], kind),
-                "url": f"{records_url}?{urlencode({**params, 'bucket': key})}",
-                "numeric": True,
-            }
+            {"text": format_value(row[key], kind), "url": prefix + key, "numeric": True}
             for key, _header, kind in columns
         ]
         out.append({"row": row, "cells": cells, "link": _group_link(by, row, base)})
@@ -146,18 +145,25 @@ def overview(request):
     rows, total = province_ranking(
         fetched_by=request.user, register=filters.register, as_of=filters.as_of, **filters.record_filters()
     )
+    search = request.GET.get("q", "").strip()
+    if search:  # over the units' rows (a few hundred), never over records
+        folded, code = fold(search), search.casefold()
+        rows = [r for r in rows if folded in r["folded"] or code in (r["code"] or "").casefold()]
     if wants_xlsx(request):
         return _export_table("xep-hang-don-vi.xlsx", rows, filters.register, detail=False, first=_("Đơn vị"))
     base = filters.query()
-    query = urlencode(base)
+    page = paginate(request, rows)
     return render(
         request,
         "metrics/overview.html",
         {
             **_common_context(filters, form),
-            "table": _table(rows, register=filters.register, by="unit", base=base, detail=False),
+            "page": page,
+            "search": search,
+            "search_hidden": list(base.items()),
+            "table": _table(page.object_list, register=filters.register, by="unit", base=base, detail=False),
             "total": _table([total], register=filters.register, by=None, base=base, detail=False),
-            "query": query,
+            "query": urlencode(base),
         },
     )
 
@@ -335,7 +341,7 @@ def records(request):
     if wants_xlsx(request):
         return _export_records(qs, register, person, filters)
     detail_url = _detail_url_maker(register)
-    page = paginate(request, qs)
+    page = paginate_records(request, qs, register=register)
     for record in page:
         record.detail_url = detail_url(record.pk)
         record.bucket_label = BUCKET_LABELS.get(record.bucket_code, "")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from congvu.accounts.permissions import require_role
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
+from congvu.metrics.cache import paginate_records
 from congvu.registers.columns import REGISTERS
 from congvu.registers.forms import ImportForm, RegisterFilterForm, TaskFilterForm
 from congvu.registers.imports import IMPORT_ROLES
@@ -114,7 +115,7 @@ def tasks(request):
         if _too_big(request, qs):
             return redirect(f"{request.path}?{_without_format(request)}")
         return _export(Task, qs, "nhiem-vu.xlsx", _("Nhiệm vụ"))
-    page = paginate(request, qs.select_related("unit", "field", "responsible"))
+    page = paginate_records(request, qs.select_related("unit", "field", "responsible"), register="tasks")
     return render(request, "registers/tasks.html", {"page": page, "sort": sort, "form": form})
 
 
@@ -139,7 +140,7 @@ def dossiers(request):
         if _too_big(request, qs):
             return redirect(f"{request.path}?{_without_format(request)}")
         return _export(Dossier, qs, "ho-so.xlsx", _("Hồ sơ"))
-    page = paginate(request, qs.select_related("unit", "field", "handler"))
+    page = paginate_records(request, qs.select_related("unit", "field", "handler"), register="dossiers")
     return render(request, "registers/dossiers.html", {"page": page, "sort": sort, "form": form})
 
 
