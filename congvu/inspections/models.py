@@ -615,6 +615,7 @@ class FindingExplanation(UnitResponse):
     finding = models.OneToOneField(
         Finding, verbose_name=_("phát hiện"), on_delete=models.CASCADE, related_name="explanation"
     )
+    due_on = models.DateField(_("hạn giải trình"), null=True, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -884,25 +885,70 @@ class Notification(models.Model):
 
 
 class ReminderLog(models.Model):
-    """One day's reminder about one overdue recommendation: at most one per day (idempotent cron)."""
+    """One day's reminder about one item with a deadline — a recommendation, a document request
+    (the self-report included) or an explanation: at most one per item per day, whether sent by
+    `congvu remind` (sent_by empty) or by the inspection lead from the page."""
 
     recommendation = models.ForeignKey(
-        Recommendation, verbose_name=_("kiến nghị"), on_delete=models.CASCADE, related_name="reminders"
+        Recommendation,
+        verbose_name=_("kiến nghị"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    document_request = models.ForeignKey(
+        DocumentRequest,
+        verbose_name=_("yêu cầu tài liệu"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    explanation = models.ForeignKey(
+        FindingExplanation,
+        verbose_name=_("giải trình"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("cuộc kiểm tra"), null=True, on_delete=models.CASCADE, related_name="+"
     )
     day = models.DateField(_("ngày nhắc"))
     recipients = models.JSONField(_("người nhận"), default=list)
     emails_sent = models.PositiveIntegerField(_("số thư đã gửi"), default=0)
+    sent_by = models.ForeignKey(
+        USER,
+        verbose_name=_("người gửi nhắc"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_unit_field = "recommendation__inspection__unit_id"
+    scope_unit_field = "inspection__unit_id"
 
     class Meta:
         verbose_name = _("lần nhắc hạn")
         verbose_name_plural = _("nhắc hạn")
         ordering = ["-day", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["recommendation", "day"], name="reminder_once_per_day")
+            models.UniqueConstraint(fields=["recommendation", "day"], name="reminder_once_per_day"),
+            models.UniqueConstraint(fields=["document_request", "day"], name="reminder_request_once_per_day"),
+            models.UniqueConstraint(fields=["explanation", "day"], name="reminder_explanation_once_per_day"),
+            models.CheckConstraint(
+                name="reminder_one_item",
+                condition=Q(
+                    recommendation__isnull=False, document_request__isnull=True, explanation__isnull=True
+                )
+                | Q(recommendation__isnull=True, document_request__isnull=False, explanation__isnull=True)
+                | Q(recommendation__isnull=True, document_request__isnull=True, explanation__isnull=False),
+                violation_error_message=_("Một lần nhắc hạn chỉ về một nội dung."),
+            ),
         ]
 
     def __str__(self) -> str:

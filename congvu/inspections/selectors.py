@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.text import fold
@@ -201,6 +202,18 @@ def recommendation_get(*, fetched_by, pk) -> Recommendation:
     )
 
 
+def reminders_for(*, fetched_by, recommendations) -> QuerySet:
+    """The reminders sent about these recommendations (oldest first), as far as the user may see."""
+    from congvu.inspections.models import ReminderLog
+
+    return (
+        ReminderLog.objects.visible_to(fetched_by)
+        .filter(recommendation__in=[r.pk for r in recommendations])
+        .select_related("sent_by")
+        .order_by("day", "pk")
+    )
+
+
 def overdue_recommendations(fetched_by, today: date) -> QuerySet:
     """Open recommendations past their deadline that the user may see, oldest deadline first; for
     the inspection list and the home page's dashboard block."""
@@ -282,3 +295,255 @@ def notification_get(*, fetched_by, pk) -> Notification:
         return notifications_for(fetched_by=fetched_by).get(pk=pk)
     except (Notification.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+# --- Deadlines and the home page's to-do lists ----------------------------------------------
+#
+# Each list is scoped like every page (visible_to + what the unit may see of an inspection) and
+# fetched in a bounded number of queries, whatever the number of inspections.
+
+
+def overdue_document_requests(fetched_by, today: date) -> QuerySet:
+    """Document requests (self-reports included) past their due date that the unit has not yet
+    sent (approved), in inspections the user may see and that are still open."""
+    return (
+        DocumentRequest.objects.visible_to(fetched_by)
+        .filter(inspection__in=inspections_visible(fetched_by).exclude(status="closed"), due_on__lt=today)
+        .filter(_open_for_unit_q("inspection__"))
+        .exclude(response_status=ResponseStatus.APPROVED)
+        .select_related("inspection", "inspection__unit")
+        .order_by("due_on", "pk")
+    )
+
+
+def overdue_explanations(fetched_by, today: date) -> QuerySet:
+    """Explanations still owed (the finding is sent, the answer not approved) past their due date."""
+    from congvu.inspections.models import FindingExplanation
+
+    return (
+        FindingExplanation.objects.visible_to(fetched_by)
+        .filter(
+            finding__inspection__in=inspections_visible(fetched_by).exclude(status="closed"),
+            finding__status=FindingStatus.SENT,
+            due_on__lt=today,
+        )
+        .filter(_open_for_unit_q("finding__inspection__"))
+        .exclude(response_status=ResponseStatus.APPROVED)
+        .select_related("finding", "finding__inspection", "finding__inspection__unit")
+        .order_by("due_on", "pk")
+    )
+
+
+def _open_for_unit_q(prefix: str) -> Q:
+    """The inspection is one the unit has been told of (it owes answers only then)."""
+    q = Q(pk__in=[])
+    for kind, statuses in DISCLOSED_STATUSES.items():
+        q |= Q(**{f"{prefix}kind": kind, f"{prefix}status__in": statuses - {"closed"}})
+    return q
+
+
+def unit_open_requests(fetched_by) -> QuerySet:
+    """The focal point's open document requests: drafts still to write (returned ones included)."""
+    if not getattr(fetched_by, "is_unit_role", False):
+        return DocumentRequest.objects.none()
+    return (
+        DocumentRequest.objects.visible_to(fetched_by)
+        .filter(inspection__in=inspections_visible(fetched_by).exclude(status="closed"))
+        .filter(response_status=ResponseStatus.DRAFT)
+        .select_related("inspection", "inspection__unit")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+
+
+def unit_open_explanations(fetched_by) -> QuerySet:
+    """The focal point's explanations to write: findings sent to the unit, answer still a draft."""
+    from congvu.inspections.models import FindingExplanation
+
+    if not getattr(fetched_by, "is_unit_role", False):
+        return FindingExplanation.objects.none()
+    return (
+        FindingExplanation.objects.visible_to(fetched_by)
+        .filter(
+            finding__inspection__in=inspections_visible(fetched_by).exclude(status="closed"),
+            finding__status=FindingStatus.SENT,
+            response_status=ResponseStatus.DRAFT,
+        )
+        .select_related("finding", "finding__inspection")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+
+
+def unit_open_remediation(fetched_by) -> QuerySet:
+    """Open recommendations the unit must remedy (not discipline proposals, no report with the team),
+    with `has_draft_report` (a report is being written) and `draft_report_id`."""
+    from congvu.inspections.models import DISCIPLINE_KINDS
+
+    if not getattr(fetched_by, "is_unit_role", False):
+        return Recommendation.objects.none()
+    drafts = RemediationReport.objects.filter(
+        recommendation=OuterRef("pk"), response_status=ResponseStatus.DRAFT, review_status="pending"
+    )
+    return (
+        Recommendation.objects.visible_to(fetched_by)
+        .filter(
+            inspection__in=inspections_visible(fetched_by),
+            inspection__status__in=FOLLOW_UP_STATUSES,
+            status=RecommendationStatus.OPEN,
+        )
+        .exclude(kind__in=DISCIPLINE_KINDS)
+        .exclude(
+            Exists(
+                RemediationReport.objects.filter(
+                    recommendation=OuterRef("pk"),
+                    response_status__in=[ResponseStatus.SUBMITTED, ResponseStatus.APPROVED],
+                    review_status="pending",
+                )
+            )
+        )
+        .annotate(draft_report_id=Subquery(drafts.values("pk")[:1]))
+        .select_related("inspection")
+        .order_by(F("deadline").asc(nulls_last=True), "pk")
+    )
+
+
+def answers_awaiting_approval(fetched_by) -> list:
+    """The unit head's answers to approve (submitted by the focal point): document requests,
+    explanations and remediation reports, oldest first; each carries `kind` and `inspection`."""
+    from congvu.inspections.models import FindingExplanation
+
+    if not (getattr(fetched_by, "is_unit_role", False) and fetched_by.has_role("unit_head")):
+        return []
+    visible = inspections_visible(fetched_by).exclude(status="closed")
+    submitted = {"response_status": ResponseStatus.SUBMITTED}
+    rows = []
+    for r in (
+        DocumentRequest.objects.visible_to(fetched_by)
+        .filter(inspection__in=visible, **submitted)
+        .select_related("inspection")
+    ):
+        r.kind, r.tab, r.owner = "request", "documents", r.inspection
+        rows.append(r)
+    for e in (
+        FindingExplanation.objects.visible_to(fetched_by)
+        .filter(finding__inspection__in=visible, finding__status=FindingStatus.SENT, **submitted)
+        .select_related("finding__inspection")
+    ):
+        e.kind, e.tab, e.owner = "explanation", "findings", e.finding.inspection
+        rows.append(e)
+    for p in (
+        RemediationReport.objects.visible_to(fetched_by)
+        .filter(recommendation__inspection__in=visible, review_status="pending", **submitted)
+        .select_related("recommendation__inspection")
+    ):
+        p.kind, p.tab, p.owner = "report", "remediation", p.recommendation.inspection
+        rows.append(p)
+    rows.sort(key=lambda r: (r.submitted_at is None, r.submitted_at))
+    return rows
+
+
+def _my_team_inspections(fetched_by) -> QuerySet:
+    """Inspections where the user is on the team and the team still works the checklist."""
+    from congvu.inspections.workflow import WORKING_STATUSES
+
+    if not getattr(fetched_by, "is_authenticated", False) or not fetched_by.has_role("inspector", "lead"):
+        return Inspection.objects.none()
+    return inspections_visible(fetched_by).filter(
+        Exists(TeamMember.objects.filter(inspection=OuterRef("pk"), user=fetched_by)),
+        status__in=WORKING_STATUSES,
+    )
+
+
+def items_without_result(fetched_by) -> QuerySet:
+    """Per inspection of the user's team still working: how many checklist items have no result,
+    and the first of them (`first_missing_id`), for a link straight to it."""
+    missing = ChecklistItem.objects.filter(checklist__inspection=OuterRef("pk"), result="")
+    return (
+        _my_team_inspections(fetched_by)
+        .annotate(
+            missing_items=Subquery(
+                missing.order_by().values("checklist__inspection").annotate(n=Count("pk")).values("n")[:1]
+            ),
+            first_missing_id=Subquery(
+                missing.order_by("checklist__order", "checklist_id", "order").values("pk")[:1]
+            ),
+        )
+        .filter(missing_items__gt=0)
+        .select_related("unit")
+        .order_by("-pk")
+    )
+
+
+def draft_findings(fetched_by) -> QuerySet:
+    """Draft findings in the inspections of the user's team (still to send, confirm or withdraw)."""
+    return (
+        Finding.objects.visible_to(fetched_by)
+        .filter(inspection__in=_my_team_inspections(fetched_by), status=FindingStatus.DRAFT)
+        .select_related("inspection")
+        .order_by("inspection_id", "pk")
+    )
+
+
+def blocked_steps(fetched_by) -> list[dict]:
+    """For the inspection lead: inspections whose next step (in the workflow table) is blocked by a
+    guard, with the guards' messages and who must make the step. One query for every inspection:
+    what the guards need is annotated, and `services.guard_problems` reads the annotations."""
+    from congvu.inspections.models import DISCIPLINE_KINDS
+    from congvu.inspections.services import guard_problems
+    from congvu.inspections.workflow import transitions_from
+
+    if not getattr(fetched_by, "is_authenticated", False) or not fetched_by.has_role("lead"):
+        return []
+
+    def count(qs):
+        return Coalesce(
+            Subquery(qs.order_by().values("inspection_key").annotate(n=Count("pk")).values("n")[:1]), 0
+        )
+
+    items = ChecklistItem.objects.filter(checklist__inspection=OuterRef("pk")).annotate(
+        inspection_key=F("checklist__inspection")
+    )
+    findings = Finding.objects.filter(
+        inspection=OuterRef("pk"), status__in=[FindingStatus.DRAFT, FindingStatus.SENT]
+    ).annotate(inspection_key=F("inspection"))
+    recs = Recommendation.objects.filter(inspection=OuterRef("pk"))
+    pending_recs = recs.filter(
+        status__in=[RecommendationStatus.OPEN, RecommendationStatus.REPORTED]
+    ).annotate(inspection_key=F("inspection"))
+    qs = (
+        inspections_visible(fetched_by)
+        .exclude(status="closed")
+        .select_related("unit")
+        .annotate(
+            guard_has_head=Exists(TeamMember.objects.filter(inspection=OuterRef("pk"), role="head")),
+            guard_self_report_approved=Exists(
+                DocumentRequest.objects.filter(
+                    inspection=OuterRef("pk"), is_self_report=True, response_status=ResponseStatus.APPROVED
+                )
+            ),
+            guard_item_count=count(items),
+            guard_items_missing=count(items.filter(result="")),
+            guard_findings_pending=count(findings),
+            guard_has_remediable=Exists(recs.exclude(kind__in=DISCIPLINE_KINDS)),
+            guard_recommendations_pending=count(pending_recs),
+        )
+        .order_by("period_to", "pk")
+    )
+    steps = []
+    for inspection in qs:
+        moves = [
+            (transition, guard_problems(inspection, transition))
+            for _name, transition in transitions_from(inspection.status, inspection.kind)
+        ]
+        # Blocked only when every way forward is: a concluded inspection with recommendations
+        # cannot "close without remediation", but it is not stuck — it goes to remediation.
+        if moves and all(problems for _t, problems in moves):
+            for transition, problems in moves:
+                steps.append(
+                    {
+                        "inspection": inspection,
+                        "label": transition["label"],
+                        "by": transition["by"],
+                        "problems": problems,
+                    }
+                )
+    return steps

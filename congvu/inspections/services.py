@@ -116,9 +116,25 @@ def _read_only(actor) -> None:
         raise PermissionDenied(_("Lãnh đạo UBND tỉnh chỉ xem, không sửa dữ liệu kiểm tra."))
 
 
-def _link(inspection: Inspection, tab: str = "") -> str:
+def _link(inspection: Inspection, tab: str = "", anchor: str = "") -> str:
+    """The inspection page on a tab, scrolled to one item (`anchor`: the element id, e.g. request-12)."""
     url = reverse("inspections:detail", args=[inspection.pk])
-    return f"{url}?tab={tab}" if tab else url
+    url = f"{url}?tab={tab}" if tab else url
+    return f"{url}#{anchor}" if anchor else url
+
+
+_RESPONSE_KIND = {
+    "documentrequest": "request",
+    "findingexplanation": "explanation",
+    "remediationreport": "report",
+}
+_RESPONSE_TAB = {"request": "documents", "explanation": "findings", "report": "remediation"}
+
+
+def response_link(response) -> str:
+    """The exact place of a unit answer: its tab and its box (`<kind>-<pk>`)."""
+    kind = _RESPONSE_KIND[response._meta.model_name]
+    return _link(_response_inspection(response), _RESPONSE_TAB[kind], f"{kind}-{response.pk}")
 
 
 def _unit_users(inspection: Inspection):
@@ -398,24 +414,41 @@ def _guard_decision(inspection: Inspection) -> str | None:
     return None
 
 
+# Each guard may read a value the caller annotated on the inspection (`selectors.blocked_steps` does,
+# for many inspections in one query); without it, the guard asks the database itself.
+
+
+def _annotated(inspection: Inspection, name: str, compute):
+    value = getattr(inspection, name, None)
+    return compute() if value is None else value
+
+
 def _guard_team_head(inspection: Inspection) -> str | None:
-    if not inspection.team.filter(role=TeamRole.HEAD).exists():
+    if not _annotated(
+        inspection, "guard_has_head", lambda: inspection.team.filter(role=TeamRole.HEAD).exists()
+    ):
         return _("Đoàn kiểm tra chưa có trưởng đoàn.")
     return None
 
 
 def _guard_self_report_approved(inspection: Inspection) -> str | None:
-    request = inspection.document_requests.filter(is_self_report=True).first()
-    if request is None or request.response_status != ResponseStatus.APPROVED:
+    approved = _annotated(
+        inspection,
+        "guard_self_report_approved",
+        lambda: inspection.document_requests.filter(
+            is_self_report=True, response_status=ResponseStatus.APPROVED
+        ).exists(),
+    )
+    if not approved:
         return _("Báo cáo tự kiểm tra chưa được thủ trưởng đơn vị duyệt.")
     return None
 
 
 def _guard_checklist_complete(inspection: Inspection) -> str | None:
     items = ChecklistItem.objects.filter(checklist__inspection=inspection)
-    if not items.exists():
+    if not _annotated(inspection, "guard_item_count", items.count):
         return _("Chưa lập phiếu kiểm tra.")
-    missing = items.filter(result="").count()
+    missing = _annotated(inspection, "guard_items_missing", items.filter(result="").count)
     if missing:
         return _("Còn %(n)d mục trong phiếu kiểm tra chưa có kết quả.") % {"n": missing}
     return None
@@ -428,22 +461,34 @@ def _guard_conclusion(inspection: Inspection) -> str | None:
 
 
 def _guard_findings_final(inspection: Inspection) -> str | None:
-    pending = inspection.findings.filter(status__in=[FindingStatus.DRAFT, FindingStatus.SENT]).count()
+    pending = _annotated(
+        inspection,
+        "guard_findings_pending",
+        inspection.findings.filter(status__in=[FindingStatus.DRAFT, FindingStatus.SENT]).count,
+    )
     if pending:
         return _("Còn %(n)d phát hiện chưa được xác nhận hoặc rút.") % {"n": pending}
     return None
 
 
 def _guard_has_recommendations(inspection: Inspection) -> str | None:
-    if not inspection.recommendations.exclude(kind__in=DISCIPLINE_KINDS).exists():
+    if not _annotated(
+        inspection,
+        "guard_has_remediable",
+        inspection.recommendations.exclude(kind__in=DISCIPLINE_KINDS).exists,
+    ):
         return _("Không có kiến nghị nào phải khắc phục.")
     return None
 
 
 def _guard_recommendations_done(inspection: Inspection) -> str | None:
-    pending = inspection.recommendations.filter(
-        status__in=[RecommendationStatus.OPEN, RecommendationStatus.REPORTED]
-    ).count()
+    pending = _annotated(
+        inspection,
+        "guard_recommendations_pending",
+        inspection.recommendations.filter(
+            status__in=[RecommendationStatus.OPEN, RecommendationStatus.REPORTED]
+        ).count,
+    )
     if pending:
         return _("Còn %(n)d kiến nghị chưa hoàn thành khắc phục.") % {"n": pending}
     return None
@@ -459,6 +504,11 @@ _GUARDS = {
     "has_recommendations": _guard_has_recommendations,
     "recommendations_done": _guard_recommendations_done,
 }
+
+
+def guard_problems(inspection: Inspection, transition: dict) -> list[str]:
+    """What blocks a move whoever makes it: the messages of its failing guards (empty: none)."""
+    return [p for name in transition["guards"] if (p := _GUARDS[name](inspection))]
 
 
 def transition_problems(*, actor: User, inspection: Inspection, transition: dict) -> list[str]:
@@ -1040,7 +1090,7 @@ def document_request_create(
         _notify(
             _unit_users(inspection),
             _("Đoàn kiểm tra yêu cầu cung cấp: %(title)s") % {"title": request.title},
-            _link(inspection, "documents"),
+            _link(inspection, "documents", f"request-{request.pk}"),
         )
     return request
 
@@ -1169,7 +1219,10 @@ def unit_response_submit(*, actor: User, response):
     )
     heads = _unit_users(inspection).filter(role=Role.UNIT_HEAD)
     _notify(
-        heads, _("Có nội dung chờ duyệt: %(what)s") % {"what": response}, _link(inspection), exclude=actor
+        heads,
+        _("Có nội dung chờ duyệt: %(what)s") % {"what": response},
+        response_link(response),
+        exclude=actor,
     )
     return response
 
@@ -1212,11 +1265,10 @@ def unit_response_approve(*, actor: User, response):
             before=rec_before,
             after=snapshot(recommendation, ["status", "version"]),
         )
-    tab = {DocumentRequest: "documents", FindingExplanation: "findings", RemediationReport: "remediation"}
     _notify(
         _team_users(inspection),
         _("%(unit)s đã gửi: %(what)s") % {"unit": inspection.unit.name, "what": response},
-        _link(inspection, tab[type(response)]),
+        response_link(response),
     )
     return response
 
@@ -1248,7 +1300,7 @@ def unit_response_return(*, actor: User, response, note: str):
         _notify(
             User.objects.filter(pk=response.submitted_by_id),
             _("Thủ trưởng trả lại để sửa: %(what)s") % {"what": response},
-            _link(inspection),
+            response_link(response),
         )
     return response
 
@@ -1410,24 +1462,50 @@ def _finding_move(actor, finding, allowed_from, to_status, action, note="") -> F
     return finding
 
 
+# Working days the unit has to explain a finding when the team names no date. No national rule fixes
+# it (DOMAIN §2 step 6 is practice): a default the team overrides per finding.
+EXPLANATION_WORKING_DAYS = 5
+
+
+def default_explanation_due(today: date) -> date:
+    """`EXPLANATION_WORKING_DAYS` working days after today (the calendar's count); a week when the
+    working-day calendar does not cover the date yet."""
+    from datetime import timedelta
+
+    from congvu.workdays.selectors import CalendarRangeError, working_days_add
+
+    try:
+        return working_days_add(today, EXPLANATION_WORKING_DAYS)
+    except CalendarRangeError:
+        return today + timedelta(days=7)
+
+
 @transaction.atomic
-def finding_send(*, actor: User, finding: Finding) -> Finding:
-    """Send a draft finding to the unit for explanation (giải trình)."""
+def finding_send(*, actor: User, finding: Finding, explanation_due: date | None = None) -> Finding:
+    """Send a draft finding to the unit for explanation (giải trình), by `explanation_due`
+    (default: `EXPLANATION_WORKING_DAYS` working days from today)."""
     inspection = Inspection.objects.get(pk=finding.inspection_id)
     _check(
         policy.is_disclosed(inspection),
         _("Đơn vị chưa được thông báo về cuộc kiểm tra: chưa gửi phát hiện để giải trình được."),
     )
+    today = timezone.localdate()
+    due = explanation_due or default_explanation_due(today)
+    _check(due >= today, _("Hạn giải trình không được trước hôm nay."))
     finding = _finding_move(actor, finding, (FindingStatus.DRAFT,), FindingStatus.SENT, "finding.send")
-    explanation, created = FindingExplanation.objects.get_or_create(finding=finding)
+    explanation, created = FindingExplanation.objects.get_or_create(finding=finding, defaults={"due_on": due})
     if created:
         audit_record(
-            actor=actor, action="findingexplanation.create", obj=explanation, after={"finding": finding.pk}
+            actor=actor,
+            action="findingexplanation.create",
+            obj=explanation,
+            after={"finding": finding.pk, "due_on": due.isoformat()},
         )
     _notify(
         _unit_users(inspection),
-        _("Đề nghị giải trình phát hiện: %(what)s") % {"what": finding},
-        _link(inspection, "findings"),
+        _("Đề nghị giải trình phát hiện (hạn %(due)s): %(what)s")
+        % {"due": due.strftime("%d/%m/%Y"), "what": finding},
+        _link(inspection, "findings", f"explanation-{explanation.pk}"),
     )
     return finding
 
@@ -1601,7 +1679,7 @@ def remediation_review(
         if accept
         else _("Đoàn trả lại báo cáo khắc phục: %(what)s")
     ) % {"what": recommendation}
-    _notify(_unit_users(inspection), text, _link(inspection, "remediation"))
+    _notify(_unit_users(inspection), text, _link(inspection, "remediation", f"rec-{recommendation.pk}"))
     return report
 
 
@@ -1621,61 +1699,184 @@ def overdue_open_recommendations(today: date):
     )
 
 
+def _disclosed_open_q(prefix: str) -> Q:
+    """Inspections the unit knows of and that are not closed (where it still owes answers)."""
+    from congvu.inspections.workflow import DISCLOSED_STATUSES
+
+    q = Q(pk__in=[])
+    for kind, statuses in DISCLOSED_STATUSES.items():
+        q |= Q(**{f"{prefix}kind": kind, f"{prefix}status__in": statuses - {"closed"}})
+    return q
+
+
+def overdue_document_requests(today: date):
+    """Document requests (the self-report included) past their due date and not yet sent to the
+    team (not approved by the unit head), province-wide."""
+    return (
+        DocumentRequest.objects.filter(due_on__lt=today)
+        .exclude(response_status=ResponseStatus.APPROVED)
+        .filter(_disclosed_open_q("inspection__"))
+        .select_related("inspection", "inspection__unit")
+        .order_by("due_on", "pk")
+    )
+
+
+def overdue_explanations(today: date):
+    """Explanations still owed (finding sent, answer not approved) past their due date."""
+    return (
+        FindingExplanation.objects.filter(due_on__lt=today, finding__status=FindingStatus.SENT)
+        .exclude(response_status=ResponseStatus.APPROVED)
+        .filter(_disclosed_open_q("finding__inspection__"))
+        .select_related("finding__inspection__unit")
+        .order_by("due_on", "pk")
+    )
+
+
 def reminders_send(*, today: date, actor="system") -> dict:
-    """Remind the unit's focal points and heads of each overdue recommendation, by e-mail (to those with
-    an address) and in-app; at most once per recommendation per day, so cron may run it often."""
-    counts = {"recommendations": 0, "skipped": 0, "emails": 0, "notices": 0, "failed": 0}
-    for recommendation in overdue_open_recommendations(today).iterator(chunk_size=500):
-        try:
-            sent = _remind_one(recommendation=recommendation, today=today, actor=actor)
-        except Exception:  # one bad address must not stop the other reminders; retried next run
-            log.exception("reminder for recommendation %s failed", recommendation.pk)
-            counts["failed"] += 1
-            continue
-        if sent is None:
-            counts["skipped"] += 1
-        else:
-            counts["recommendations"] += 1
-            counts["emails"] += sent[0]
-            counts["notices"] += sent[1]
+    """Remind the unit's focal points and heads of each overdue recommendation, document request
+    (self-report included) and explanation, by e-mail (to those with an address) and in-app; at
+    most once per item per day, so cron may run it often."""
+    counts = {
+        "recommendations": 0,
+        "requests": 0,
+        "explanations": 0,
+        "skipped": 0,
+        "emails": 0,
+        "notices": 0,
+        "failed": 0,
+    }
+    batches = (
+        ("recommendations", overdue_open_recommendations(today)),
+        ("requests", overdue_document_requests(today)),
+        ("explanations", overdue_explanations(today)),
+    )
+    for key, qs in batches:
+        for item in qs.iterator(chunk_size=500):
+            try:
+                sent = _remind_one(item=item, today=today, actor=actor)
+            except Exception:  # one bad address must not stop the other reminders; retried next run
+                log.exception("reminder for %s %s failed", type(item).__name__, item.pk)
+                counts["failed"] += 1
+                continue
+            if sent is None:
+                counts["skipped"] += 1
+            else:
+                counts[key] += 1
+                counts["emails"] += sent[0]
+                counts["notices"] += sent[1]
     return counts
 
 
+def _reminder_parts(item, today: date) -> tuple[Inspection, dict, str, str, str]:
+    """(inspection, the log row's item field, the text, the link, the audit action) of one item."""
+    if isinstance(item, Recommendation):
+        inspection, due = item.inspection, item.deadline
+        field = {"recommendation": item}
+        what = _("Kiến nghị")
+        link = _link(inspection, "remediation", f"rec-{item.pk}")
+        action = "recommendation.remind"
+    elif isinstance(item, DocumentRequest):
+        inspection, due = item.inspection, item.due_on
+        field = {"document_request": item}
+        what = _("Báo cáo tự kiểm tra") if item.is_self_report else _("Yêu cầu tài liệu")
+        link = response_link(item)
+        action = "documentrequest.remind"
+    else:
+        inspection, due = item.finding.inspection, item.due_on
+        field = {"explanation": item}
+        what = _("Giải trình phát hiện")
+        link = response_link(item)
+        action = "findingexplanation.remind"
+    if due is not None and due < today:
+        text = _("%(what)s quá hạn %(days)d ngày (hạn %(deadline)s): %(item)s — %(title)s") % {
+            "what": what,
+            "days": (today - due).days,
+            "deadline": due.strftime("%d/%m/%Y"),
+            "item": item,
+            "title": inspection.title,
+        }
+    else:
+        text = _("Nhắc thực hiện — %(what)s (hạn %(deadline)s): %(item)s — %(title)s") % {
+            "what": what,
+            "deadline": due.strftime("%d/%m/%Y") if due else "—",
+            "item": item,
+            "title": inspection.title,
+        }
+    return inspection, field, text, link, action
+
+
 @transaction.atomic
-def _remind_one(*, recommendation: Recommendation, today: date, actor) -> tuple[int, int] | None:
-    """One recommendation's reminder for `today`: (e-mails, notices), or None when already sent."""
-    inspection = recommendation.inspection
+def _remind_one(*, item, today: date, actor, sent_by: User | None = None) -> tuple[int, int] | None:
+    """One item's reminder for `today`: (e-mails, notices), or None when already sent today."""
+    inspection, field, text, link, action = _reminder_parts(item, today)
     users = list(_unit_users(inspection))
-    log_row = ReminderLog(recommendation=recommendation, day=today, recipients=[u.username for u in users])
+    log_row = ReminderLog(
+        **field, inspection=inspection, day=today, recipients=[u.username for u in users], sent_by=sent_by
+    )
+    # The once-a-day constraints are the database's to enforce (a concurrent run may race this one).
+    log_row.full_clean(exclude=["recipients"], validate_constraints=False)
     try:
         with transaction.atomic():
             log_row.save()
-    except IntegrityError:  # already reminded today (this run or another)
+    except IntegrityError:  # already reminded today (this run, another, or by the lead)
         return None
-    days = (today - recommendation.deadline).days
-    link = _link(inspection, "remediation")
-    text = _("Kiến nghị quá hạn %(days)d ngày (hạn %(deadline)s): %(what)s — %(title)s") % {
-        "days": days,
-        "deadline": recommendation.deadline.strftime("%d/%m/%Y"),
-        "what": recommendation,
-        "title": inspection.title,
-    }
     emails = sorted({u.email for u in users if u.email})
     if emails:
         send_mail(
-            subject=_("[Công vụ] Nhắc hạn khắc phục: %(unit)s") % {"unit": inspection.unit.name},
+            subject=_("[Công vụ] Nhắc hạn: %(unit)s") % {"unit": inspection.unit.name},
             message=f"{text}\n\n{_('Xem chi tiết')}: {link}",
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=emails,
             fail_silently=False,
         )
-    notices = _notify(users, text, link, key=f"remind:{recommendation.pk}:{today.isoformat()}")
+    kind = next(iter(field))
+    prefix = "remind" if kind == "recommendation" else f"remind:{kind}"
+    key = f"{prefix}:{item.pk}:{today.isoformat()}"
+    notices = _notify(users, text, link, key=key)
     log_row.emails_sent = len(emails)
     log_row.save(update_fields=["emails_sent"])
     audit_record(
         actor=actor,
-        action="recommendation.remind",
-        obj=recommendation,
-        after={"day": today.isoformat(), "recipients": log_row.recipients, "emails": emails},
+        action=action,
+        obj=item,
+        after={
+            "day": today.isoformat(),
+            "recipients": log_row.recipients,
+            "emails": emails,
+            "by": getattr(sent_by, "username", "") or "remind",
+        },
     )
     return len(emails), notices
+
+
+def reminder_send(*, actor: User, recommendation: Recommendation, today: date | None = None) -> ReminderLog:
+    """The inspection lead reminds the unit of one open recommendation from the remediation tab (by
+    e-mail and in-app, audited). At most once per recommendation per day, counting `congvu remind`:
+    a second reminder the same day is refused, saying when and by whom the first was sent."""
+    today = today or timezone.localdate()
+    _read_only(actor)
+    if not policy.is_lead(actor):
+        raise PermissionDenied(_("Chỉ lãnh đạo kiểm tra được gửi nhắc hạn."))
+    recommendation = Recommendation.objects.select_related("inspection", "inspection__unit").get(
+        pk=recommendation.pk
+    )
+    _check(
+        recommendation.status == RecommendationStatus.OPEN
+        and recommendation.inspection.status in FOLLOW_UP_STATUSES,
+        _("Kiến nghị này không còn chờ khắc phục: không cần nhắc."),
+    )
+    _check(
+        recommendation.kind not in DISCIPLINE_KINDS,
+        _("Đề nghị xử lý kỷ luật trình Chủ tịch UBND tỉnh: không nhắc đơn vị khắc phục."),
+    )
+    sent = _remind_one(item=recommendation, today=today, actor=actor, sent_by=actor)
+    row = ReminderLog.objects.select_related("sent_by").get(recommendation=recommendation, day=today)
+    if sent is None:
+        raise ValidationError(
+            _("Đã nhắc kiến nghị này hôm nay (%(when)s, %(who)s): mỗi kiến nghị chỉ nhắc một lần mỗi ngày.")
+            % {
+                "when": timezone.localtime(row.created_at).strftime("%H:%M %d/%m/%Y"),
+                "who": row.sent_by or _("nhắc tự động"),
+            }
+        )
+    return row

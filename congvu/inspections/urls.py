@@ -28,6 +28,7 @@ urlpatterns = [
     path("findings/<int:finding_pk>/<str:action>/", views.finding_action, name="finding_action"),
     path("<int:pk>/recommendations/add/", views.recommendation_add, name="recommendation_add"),
     path("recommendations/<int:rec_pk>/report/", views.remediation_add, name="remediation_add"),
+    path("recommendations/<int:rec_pk>/remind/", views.recommendation_remind, name="recommendation_remind"),
     path("reports/<int:report_pk>/<str:decision>/", views.remediation_review, name="remediation_review"),
     path("plans/", views.plan_list, name="plans"),
     path("plans/new/", views.plan_create, name="plan_create"),

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from urllib.parse import quote, urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -162,8 +163,8 @@ def inspection_list(request):
             _("Kiến nghị đang thực hiện"),
         ]
         return xlsx_response("cuoc-kiem-tra.xlsx", headers, rows, sheet=_("Cuộc kiểm tra"))
-    today = timezone.localdate()
-    overdue = selectors.overdue_recommendations(request.user, today)
+    from congvu.inspections.templatetags.inspection_tags import overdue_context
+
     return render(
         request,
         "inspections/list.html",
@@ -173,9 +174,7 @@ def inspection_list(request):
             "statuses": list(STATUSES.items()),
             "kinds": InspectionKind.choices,
             "units": current_units() if request.user.is_province_wide else [],
-            "overdue": overdue[:10],
-            "overdue_count": overdue.count(),
-            "today": today,
+            **overdue_context(request.user, timezone.localdate()),
             "can_create": request.user.has_role(*STAFF_ROLES),
         },
     )
@@ -331,7 +330,9 @@ def _tab_context(request, inspection, tab: str, typed: dict | None = None) -> di
         by_request: dict[int, list] = {}
         for f in files:
             by_request.setdefault(f.document_request_id, []).append(f)
+        today = timezone.localdate()
         for r in requests:
+            r.is_overdue = bool(r.due_on and r.due_on < today and not r.is_final)
             r.files = by_request.get(r.pk, [])
             r.form = _response_form("request", r, typed)
         ctx["requests"] = requests
@@ -345,6 +346,12 @@ def _tab_context(request, inspection, tab: str, typed: dict | None = None) -> di
             explanation = getattr(f, "explanation", None)
             f.expl = explanation
             if explanation is not None:
+                explanation.is_overdue = bool(
+                    explanation.due_on
+                    and explanation.due_on < timezone.localdate()
+                    and not explanation.is_final
+                    and f.status == FindingStatus.SENT
+                )
                 f.expl_files = [e for e in files if e.explanation_id == explanation.pk]
                 f.expl_form = _response_form("explanation", explanation, typed)
         ctx["findings"] = findings
@@ -361,7 +368,19 @@ def _tab_context(request, inspection, tab: str, typed: dict | None = None) -> di
             selectors.evidence_for(fetched_by=user, inspection=inspection).exclude(remediation_report=None)
         )
         today = timezone.localdate()
+        last_reminders = {}
+        for reminder in selectors.reminders_for(fetched_by=user, recommendations=recs):
+            last_reminders[reminder.recommendation_id] = reminder
         for rec in recs:
+            rec.last_reminder = last_reminders.get(rec.pk)
+            rec.can_remind = (
+                policy.is_lead(user)
+                and not user.is_read_only
+                and rec.status == RecommendationStatus.OPEN
+                and not rec.is_discipline
+                and inspection.status in ("concluded", "remediation")
+                and not (rec.last_reminder and rec.last_reminder.day == today)
+            )
             rec.report_list = list(rec.reports.all())
             for report in rec.report_list:
                 report.files = [e for e in files if e.remediation_report_id == report.pk]
@@ -1169,9 +1188,19 @@ def finding_edit(request, finding_pk):
 def finding_action(request, finding_pk, action):
     finding = selectors.finding_get(fetched_by=request.user, pk=finding_pk)
     note = request.POST.get("note", "")
+    explanation_due = None
+    if action == "send" and request.POST.get("explanation_due", "").strip():
+        field = forms.DateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+        try:
+            explanation_due = field.clean(request.POST["explanation_due"].strip())
+        except ValidationError:
+            messages.error(request, _("Hạn giải trình: cần ngày dạng dd/mm/yyyy."))
+            return redirect(_detail_url(finding.inspection_id, "findings") + f"#finding-{finding.pk}")
     calls = {
         "send": (
-            lambda: services.finding_send(actor=request.user, finding=finding),
+            lambda: services.finding_send(
+                actor=request.user, finding=finding, explanation_due=explanation_due
+            ),
             _("Đã gửi đơn vị giải trình."),
         ),
         "confirm": (
@@ -1222,6 +1251,19 @@ def remediation_add(request, rec_pk):
         _("Đã lập báo cáo khắc phục (bản nháp): bổ sung tệp minh chứng rồi trình thủ trưởng duyệt."),
     )
     return redirect(_detail_url(recommendation.inspection_id, "remediation"))
+
+
+@require_POST
+@login_required
+def recommendation_remind(request, rec_pk):
+    """The inspection lead reminds the unit of one open recommendation (at most once a day)."""
+    recommendation = selectors.recommendation_get(fetched_by=request.user, pk=rec_pk)
+    _run(
+        request,
+        lambda: services.reminder_send(actor=request.user, recommendation=recommendation),
+        _("Đã gửi nhắc hạn cho đơn vị."),
+    )
+    return redirect(_detail_url(recommendation.inspection_id, "remediation") + f"#rec-{recommendation.pk}")
 
 
 @require_POST

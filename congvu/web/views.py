@@ -2,18 +2,60 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 
-from congvu.web.navigation import area_status
+TODO_LIMIT = 10
+
+
+def _first(qs, limit: int = TODO_LIMIT) -> tuple[list, bool]:
+    """At most `limit` rows and whether there are more (one query, no count)."""
+    rows = list(qs[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def _todo(user, today) -> dict:
+    """What this user must do next, by role: the focal point's open answers and remediation with
+    their deadlines, the unit head's answers to approve, the team's checklist items and draft
+    findings, the lead's blocked steps. Each list is a scoped selector (inspections.selectors)."""
+    from congvu.inspections import selectors
+
+    todo: dict = {}
+    if user.has_role("focal"):
+        requests, more_requests = _first(selectors.unit_open_requests(user))
+        explanations, more_explanations = _first(selectors.unit_open_explanations(user))
+        remediation, more_remediation = _first(selectors.unit_open_remediation(user))
+        for row in requests + explanations:
+            row.is_overdue = bool(row.due_on and row.due_on < today)
+        for rec in remediation:
+            rec.is_overdue = bool(rec.deadline and rec.deadline < today)
+        todo.update(
+            requests=requests,
+            more_requests=more_requests,
+            explanations=explanations,
+            more_explanations=more_explanations,
+            remediation=remediation,
+            more_remediation=more_remediation,
+        )
+    if user.has_role("unit_head"):
+        todo["approvals"] = selectors.answers_awaiting_approval(user)
+    if user.has_role("inspector", "lead"):
+        todo["checklist_items"], todo["more_checklist_items"] = _first(selectors.items_without_result(user))
+        todo["findings"], todo["more_findings"] = _first(selectors.draft_findings(user))
+    if user.has_role("lead"):
+        todo["blocked"] = selectors.blocked_steps(user)
+    todo["empty"] = not any(v for k, v in todo.items() if not k.startswith("more_"))
+    return todo
 
 
 @login_required
 def home(request):
-    """The dashboard: overdue remediation, the inspections in progress, the way to the figures."""
+    """The home page says what the user must do next (their to-do list, by role), what is overdue,
+    and the inspections in progress."""
     from congvu.inspections.selectors import inspection_list
 
     in_progress = inspection_list(fetched_by=request.user).exclude(status__in=["draft", "closed"])
     context = {
-        "areas": area_status(),
+        "todo": _todo(request.user, timezone.localdate()),
         "inspections_in_progress": in_progress.select_related("unit").order_by("-pk")[:8],
         "inspections_in_progress_count": in_progress.count(),
     }

@@ -19,11 +19,12 @@ def test_pages_need_login(client):
 
 
 @pytest.mark.django_db
-def test_home_says_what_is_not_built(client, personas):
+def test_home_shows_a_to_do_list_not_the_build_status_panel(client, personas):
     client.force_login(personas.inspector)
     body = client.get(reverse("home")).content.decode()
-    assert "Chưa xây dựng" in body
-    assert "Đánh giá, xếp loại cuối năm" in body
+    assert 'data-testid="todo"' in body
+    assert 'data-testid="areas"' not in body
+    assert "Tình trạng xây dựng các chức năng" not in body
 
 
 @pytest.mark.django_db
