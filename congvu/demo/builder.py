@@ -20,6 +20,8 @@ STEPS = [
     "congvu.demo.registers",  # tasks and dossiers
     "congvu.demo.inspections",  # plans and inspections in every state
     "congvu.demo.sampling",  # drawn and reviewed samples of the inspections' dossiers
+    "congvu.demo.evaluation",  # Sở Xây dựng: 2025 under Decree 90/48, 2026 quarterly sheets under Decree 335
+    "congvu.demo.proposals",  # the Director's reports and the Chairman's decisions (after evaluation)
 ]
 
 
