@@ -105,7 +105,7 @@ class ProposalForm(BootstrapMixin, forms.Form):
     )
 
     def __init__(self, *args, report, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("year", report.year)
+        kwargs["initial"] = {"year": report.year, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         units = _report_units(report)
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("name")

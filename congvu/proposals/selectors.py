@@ -343,6 +343,7 @@ def report_context(report: DirectorReport, *, fetched_by=None) -> dict:
         shown = {p["unit_id"] for p in proposal_rows}
         units = [u for u in units if u["id"] in shown]
     by_kind = {k: [p for p in proposal_rows if p["kind"] == k] for k in ProposalKind.values}
+    province_wide = fetched_by is None or not _is_unit_role(fetched_by)
     return {
         "report": {
             "id": report.pk,
@@ -367,4 +368,50 @@ def report_context(report: DirectorReport, *, fetched_by=None) -> dict:
         "classification": by_kind[ProposalKind.CLASSIFICATION],
         "decided": sum(1 for p in proposal_rows if p["decision"]),
         "undecided": sum(1 for p in proposal_rows if not p["decision"]),
+        "without_classification": _without_classification(report) if province_wide else [],
+        "earlier": _earlier_proposals(report) if province_wide else [],
     }
+
+
+def _without_classification(report: DirectorReport) -> list[dict]:
+    """Heads and deputies of the report's inspections for whom no report proposes a classification
+    for the year: the lead enters one by hand when the evaluation app holds no year result."""
+    from congvu.proposals.services import _leaders, inspection_year
+
+    proposed = set(
+        Proposal.objects.filter(kind=ProposalKind.CLASSIFICATION).values_list("official_id", "year")
+    )
+    rows, seen = [], set()
+    for inspection in report_inspections(report):
+        year = report.year if report.kind == ReportKind.YEAR else inspection_year(inspection)
+        for official, subject in _leaders(inspection):
+            key = (official.pk, year)
+            if key in proposed or key in seen:
+                continue
+            seen.add(key)
+            rows.append(
+                {
+                    "official_id": official.pk,
+                    "name": official.full_name,
+                    "unit_id": inspection.unit_id,
+                    "unit": inspection.unit.name,
+                    "subject_label": str(ChecklistSubject(subject).label),
+                    "year": year,
+                }
+            )
+    return rows
+
+
+def _earlier_proposals(report: DirectorReport) -> list[dict]:
+    """For a year report: the proposals already made in the reports on the year's inspections, with
+    the Chairman's decisions, so the year's picture is whole."""
+    if report.kind != ReportKind.YEAR:
+        return []
+    inspection_ids = [i.pk for i in report_inspections(report)]
+    earlier = (
+        Proposal.objects.filter(report__inspection_id__in=inspection_ids)
+        .select_related("unit", "official", "decision", "decision__recorded_by", "report")
+        .prefetch_related("findings", "recommendations")
+        .order_by("unit__name", "report_id", "order", "pk")
+    )
+    return [{**_proposal_data(p), "report_id": p.report_id, "report": p.report.title} for p in earlier]

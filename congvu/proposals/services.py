@@ -78,6 +78,24 @@ DECISION_FIELDS += ["effective_date", "note", "on_behalf", "discipline_record", 
 CONCLUDED_STATUSES = ("concluded", "remediation", "closed")
 
 
+def _notify(users, text: str, report: DirectorReport, key: str) -> None:
+    """In-app notices through the inspections app's public service (not audited: they describe an
+    audited write)."""
+    from django.urls import reverse
+
+    from congvu.inspections.services import notification_send
+
+    link = reverse("proposals:detail", args=[report.pk])
+    for user in users:
+        notification_send(user=user, text=text, link=link, key=f"{key}-{user.pk}")
+
+
+def _active(**filters):
+    from congvu.accounts.models import User
+
+    return User.objects.filter(is_active=True, **filters).order_by("pk")
+
+
 def _check(condition: bool, message: str) -> None:
     if not condition:
         raise ValidationError(message)
@@ -541,6 +559,13 @@ def report_submit(*, actor, report: DirectorReport) -> DirectorReport:
         before=before,
         after={**snapshot(report, REPORT_FIELDS), "proposals": report.proposals.count()},
     )
+    _notify(
+        _active(role="leadership"),
+        _("Sở Nội vụ trình: %(title)s (%(n)d đề xuất)")
+        % {"title": report.title, "n": report.proposals.count()},
+        report,
+        f"proposals-submit-{report.pk}",
+    )
     return report
 
 
@@ -660,7 +685,22 @@ def decision_record(
     audit_record(
         actor=actor, action="decision.record", obj=decision, after=snapshot(decision, DECISION_FIELDS)
     )
+    # The unit concerned learns of the decision (and from now on sees it).
+    _notify(
+        _active(unit_id=proposal.unit_id, role__in=["focal", "unit_head"]),
+        _("Chủ tịch UBND tỉnh đã quyết định: %(what)s — %(outcome)s")
+        % {"what": proposal, "outcome": decision.get_outcome_display()},
+        report,
+        f"proposals-decision-{decision.pk}",
+    )
     if not report.proposals.filter(decision__isnull=True).exists():
+        if report.created_by_id:
+            _notify(
+                _active(pk=report.created_by_id),
+                _("Chủ tịch UBND tỉnh đã quyết định xong mọi đề xuất: %(title)s") % {"title": report.title},
+                report,
+                f"proposals-decided-{report.pk}",
+            )
         before = snapshot(report, REPORT_FIELDS)
         report.status = ReportStatus.DECIDED
         report.decided_at = timezone.now()

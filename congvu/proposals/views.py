@@ -3,6 +3,8 @@ its proposals as Excel), draft editing by the lead, submission, and the Chairman
 confirmation step. Every report and proposal is fetched through the scope first (404), then the role
 is checked for the action (403)."""
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +39,11 @@ _SORTS = {
 
 def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+def _parse_date(text: str):
+    """A context date (dd/mm/yyyy) back to a date, so Excel gets a real, sortable date cell."""
+    return datetime.strptime(text, "%d/%m/%Y").date() if text else None
 
 
 def _year(request) -> int | None:
@@ -168,7 +175,7 @@ def report_detail(request, pk):
                     d.get("outcome_label", ""),
                     d.get("value_label", ""),
                     d.get("document_number", ""),
-                    d.get("document_date", ""),
+                    _parse_date(d.get("document_date", "")),
                     d.get("signed_by", ""),
                     (_("Có") if d.get("on_behalf") else _("Không")) if d else "",
                 )
@@ -255,7 +262,8 @@ def report_submit(request, pk):
 @login_required
 def proposal_add(request, pk):
     report = _editable_report(request, pk)
-    form = ProposalForm(request.POST or None, report=report)
+    initial = {k: request.GET[k] for k in ("kind", "unit", "official", "year") if request.GET.get(k)}
+    form = ProposalForm(request.POST or None, report=report, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
