@@ -22,6 +22,7 @@ STEPS = [
     "congvu.demo.sampling",  # drawn and reviewed samples of the inspections' dossiers
     "congvu.demo.evaluation",  # Sở Xây dựng: 2025 under Decree 90/48, 2026 quarterly sheets under Decree 335
     "congvu.demo.proposals",  # the Director's reports and the Chairman's decisions (after evaluation)
+    "congvu.demo.planning",  # Sở Xây dựng: cadre planning for 2031–2036, checked on the review date
 ]
 
 

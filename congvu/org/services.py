@@ -247,6 +247,25 @@ def official_create(
 
 
 @transaction.atomic
+def official_personal_update(*, actor, official: Official, birth_date: date | None, sex: str) -> Official:
+    """Record an official's birth date and sex (cadre planning reads the age against the retirement date)."""
+    official = Official.objects.select_for_update().get(pk=official.pk)
+    before = snapshot(official, ["birth_date", "sex"])
+    official.birth_date = birth_date
+    official.sex = sex
+    official.full_clean()
+    official.save(update_fields=["birth_date", "sex"])
+    audit_record(
+        actor=actor,
+        action="official.personal_update",
+        obj=official,
+        before=before,
+        after=snapshot(official, ["birth_date", "sex"]),
+    )
+    return official
+
+
+@transaction.atomic
 def official_bulk_create(*, actor, officials: Sequence[Official], label: str) -> list[Official]:
     for official in officials:
         official.full_name = " ".join(nfc(official.full_name).split())
