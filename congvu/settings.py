@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "congvu.sampling",
     "congvu.evaluation",
     "congvu.planning",
+    "congvu.documents",
     "congvu.proposals",
     "congvu.web",
     "congvu.demo",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("planning/", include("congvu.planning.urls")),
     path("proposals/", include("congvu.proposals.urls")),
     path("evaluation/", include("congvu.evaluation.urls")),
+    path("documents/", include("congvu.documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
