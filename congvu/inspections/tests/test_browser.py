@@ -28,7 +28,7 @@ def login(page, live_server, username):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     submit(page, "button[type=submit]")
-    page.wait_for_selector("[data-testid=areas]")
+    page.wait_for_selector("[data-testid=todo]")
 
 
 def logout(page):
@@ -135,7 +135,7 @@ def test_one_inspection_from_plan_to_closed_by_the_right_roles(
         selects.nth(i).select_option("passed")
     selects.nth(0).select_option("failed")
     page.locator("textarea[name^=notes-]").nth(0).fill("Hai công chức đến muộn.")
-    submit(page, "[data-testid^=save-sheet-]")
+    submit(page, "[data-testid=save-checklists]")
     assert "Đã lưu phiếu" in page.content()
     open_tab(page, live_server, pk, "overview")
     move(page, "minutes_signed")

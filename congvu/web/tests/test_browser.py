@@ -13,7 +13,7 @@ def test_login_navigate_logout(live_server, page, personas):
     page.fill("#id_username", "p-lead")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=areas]")
+    page.wait_for_selector("[data-testid=todo]")
     assert "Hệ thống kiểm tra công vụ" in page.content()
     page.click("text=Nhật ký")
     page.wait_for_selector("[data-testid=audit-table]")
@@ -28,7 +28,7 @@ def test_outsider_sees_404_in_the_browser(live_server, page, personas):
     page.fill("#id_username", "p-outsider")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=areas]")
+    page.wait_for_selector("[data-testid=todo]")
     response = page.goto(f"{live_server.url}/org/units/{personas.unit.code}/")
     assert response.status == 404
     assert "Không tìm thấy" in page.content()
