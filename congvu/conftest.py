@@ -49,7 +49,16 @@ def pytest_collection_modifyitems(items):
     # Browser tests last: Playwright's event loop leaves the main thread with a new database
     # connection wrapper that no longer carries the serialized seed rows, so a transactional test
     # after a browser test would start on a flushed database.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # After them, the tests marked `last`: the seed guard (web/tests/test_zz_seed_survives.py) checks
+    # that a transactional test following all of them still starts on the seeded rows. Its file name
+    # alone does not place it: collection goes app by app (workdays/ sorts after web/), and sorting
+    # on the browser marker alone would put every browser test after it.
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("last") is not None,
+            item.get_closest_marker("browser") is not None,
+        )
+    )
 
 
 @dataclass

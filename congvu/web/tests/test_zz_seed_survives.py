@@ -1,13 +1,21 @@
-"""Seeded rows (data migrations) survive the transactional browser tests that run before this module."""
+"""Seeded rows (data migrations) survive the transactional and browser tests that run before this one.
+
+Those tests flush the database when they end; serialized rollback puts the seeded rows back at the
+start of the next transactional test — unless something broke it (a browser test once left the main
+thread with a connection that no longer carried the serialized rows). So this check is itself a
+transactional test (the collection hook gives it serialized rollback), and the `last` marker makes the
+collection hook run it after every other test of the serial `-m transactional` pass, browser tests
+included (congvu/conftest.py)."""
 
 import pytest
 
 from congvu.org.models import Field
 from congvu.workdays.models import CalendarDay, WorkdayOrdinal
 
+pytestmark = [pytest.mark.last, pytest.mark.django_db(transaction=True)]
 
-@pytest.mark.django_db
-def test_seeded_rows_are_present():
+
+def test_seeded_rows_are_present_after_the_transactional_and_browser_tests():
     assert WorkdayOrdinal.objects.exists()
-    assert CalendarDay.objects.exists()
-    assert Field.objects.exists()
+    assert CalendarDay.objects.filter(document_number="8726/VPCP-KGVX").exists()  # decisions for 2025
+    assert Field.objects.filter(code="xay-dung").exists()
