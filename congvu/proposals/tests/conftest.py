@@ -14,6 +14,8 @@ from congvu.inspections.tests.conftest import (  # noqa: F401  (fixtures)
     move,
     surprise,
 )
+from congvu.sampling import services as sampling
+from congvu.sampling.tests.conftest import make_dossiers, make_sample
 
 
 @pytest.fixture
@@ -21,6 +23,21 @@ def concluded(personas, surprise, leaders):  # noqa: F811
     lead, inspector = personas.lead, personas.inspector
     move(lead, surprise, "decided")
     move(inspector, surprise, "on_site")
+    make_dossiers(personas.unit, "XD", 12)
+    sample = sampling.sample_draw(
+        actor=inspector, sample=make_sample(personas, surprise, fixed_size=5, min_per_field=1)
+    )
+    sampling.review_record(
+        actor=inspector,
+        item=sample.items.order_by("pk").first(),
+        on_time="no",
+        complete="yes",
+        legal_basis_correct="yes",
+        apology_slip="missing",
+        quality="passed",
+        deviation=True,
+        deviation_type="no_apology",
+    )
     inspections.checklist_instantiate(actor=inspector, inspection=surprise)
     fill_checklists(inspector, surprise)
     late = inspections.finding_record(
@@ -94,6 +111,7 @@ def concluded(personas, surprise, leaders):  # noqa: F811
         "discipline": discipline,
         "criticism": criticism,
         "correction": correction,
+        "sample": sample,
         **leaders,
     }
 

@@ -48,6 +48,8 @@ def test_report_page_shows_results_per_leader_and_the_proposals(client, personas
     assert "Thiếu lịch công tác tuần" not in body  # the withdrawn one
     assert "Khiển trách" in body and "Hoàn thành tốt nhiệm vụ" in body
     assert "Số liệu đã chốt" in body
+    assert concluded["sample"].title in body
+    assert "phát hiện 1 hồ sơ có sai lệch" in body  # the sample's evaluation sentence
 
 
 def test_report_excel_lists_each_proposal_with_its_decision(client, personas, report):
