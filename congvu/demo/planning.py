@@ -2,7 +2,7 @@
 
 * The department's head, deputies and a few specialists get a birth date and sex (the demo province's
   officials have none), deterministically from the seed; one deputy is old enough to fail the age
-  condition for 2031–2036, one is a woman entitled to retire at 60.
+  condition for 2031–2036; a woman deputy is marked entitled to retire at 60.
 * Every deputy is planned for head and two specialists for deputy (decision of 20/03/2026).
 * The conditions are checked on the review date; anyone a discipline decision takes out at once
   (a specialist reprimanded in 2026 by the evaluation step, when it ran) is taken out with the reason.
@@ -29,6 +29,11 @@ def _birth(ctx, first: int, last: int) -> date:
     return date(ctx.rng.randint(first, last), ctx.rng.randint(1, 12), ctx.rng.randint(1, 28))
 
 
+def _sex(official) -> str:
+    """The demo names carry it: "Thị" is a woman's middle name; the rest are read as men."""
+    return "nu" if " Thị " in f" {official.full_name} " else "nam"
+
+
 def build(ctx) -> None:
     unit = Unit.objects.filter(code="VL-SXD").first()
     if unit is None:
@@ -47,16 +52,12 @@ def build(ctx) -> None:
             actor=ctx.actor, official=official, birth_date=_birth(ctx, 1967, 1970), sex="nam"
         )
     for i, official in enumerate(deputies):
-        if i == 0:  # too old for a full term from 03/2031
-            birth, sex = _birth(ctx, 1968, 1970), "nam"
-        elif i == 1:
-            birth, sex = _birth(ctx, 1976, 1980), "nu"
-        else:
-            birth, sex = _birth(ctx, 1973, 1978), "nam"
-        official_personal_update(actor=ctx.actor, official=official, birth_date=birth, sex=sex)
-    for i, official in enumerate(specialists):
+        # The first is too old for a full term from 03/2031; the others are younger.
+        birth = _birth(ctx, 1968, 1970) if i == 0 else _birth(ctx, 1974, 1980)
+        official_personal_update(actor=ctx.actor, official=official, birth_date=birth, sex=_sex(official))
+    for official in specialists:
         official_personal_update(
-            actor=ctx.actor, official=official, birth_date=_birth(ctx, 1982, 1988), sex="nu" if i else "nam"
+            actor=ctx.actor, official=official, birth_date=_birth(ctx, 1982, 1988), sex=_sex(official)
         )
 
     number, decided = DECISION

@@ -27,6 +27,12 @@ ROLE_RANK = {"other": 0, "deputy": 1, "head": 2}
 ROLE_LABELS = {"head": "Người đứng đầu", "deputy": "Cấp phó", "other": "Công chức, viên chức"}
 #: Decree 172/2025 disciplinary forms; nhắc nhở / phê bình are not discipline and never take anyone out.
 DISCIPLINARY_FORMS = ("khien_trach", "canh_cao", "cach_chuc", "buoc_thoi_viec")
+DISCIPLINE_LABELS = {
+    "khien_trach": "Khiển trách",
+    "canh_cao": "Cảnh cáo",
+    "cach_chuc": "Cách chức",
+    "buoc_thoi_viec": "Buộc thôi việc",
+}
 
 
 class PlanningRuleError(ValueError):
@@ -322,6 +328,15 @@ def check_planning(
             flags.append(
                 Flag("age", HELD, f"Còn {left} tháng công tác tính đến {ref_text} (cần ít nhất {need} tháng)")
             )
+        elif left < 0:
+            flags.append(
+                Flag(
+                    "age",
+                    FAILED,
+                    f"Đến {ref_text} đã quá tuổi nghỉ hưu (nghỉ hưu {retire:%m/%Y}): quá tuổi quy hoạch",
+                    OUT_AT_REVIEW,
+                )
+            )
         else:
             flags.append(
                 Flag(
@@ -380,7 +395,7 @@ def check_planning(
             active.append(fact)
     if active:
         names = ", ".join(
-            f"{f.form} ({f.decision_number + ', ' if f.decision_number else ''}hiệu lực "
+            f"{DISCIPLINE_LABELS[f.form]} ({f.decision_number + ', ' if f.decision_number else ''}hiệu lực "
             f"{f.effective_date.strftime('%d/%m/%Y')})"
             for f in active
         )

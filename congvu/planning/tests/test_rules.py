@@ -171,6 +171,7 @@ def test_discipline_within_twelve_months_takes_out_now_and_expires_after():
     inside = check_planning(candidate(discipline=fact), HEAD_2031, on=date(2026, 3, 14), settings=DEFAULTS)
     assert (flag(inside, "discipline").status, flag(inside, "discipline").takes_out) == (FAILED, OUT_NOW)
     assert inside.out_now
+    assert "Khiển trách (12/QĐ-UBND, hiệu lực 15/03/2025)" in flag(inside, "discipline").text
     expired = check_planning(candidate(discipline=fact), HEAD_2031, on=date(2026, 3, 15), settings=DEFAULTS)
     assert flag(expired, "discipline").status == HELD
 
@@ -232,3 +233,15 @@ def test_bad_settings_fail_loudly_naming_the_key():
     assert err.value.field == "classification_threshold"
     with pytest.raises(PlanningRuleError):
         PlanningSettings.from_mapping({"max_people": 3})
+
+
+def test_past_retirement_at_the_reference_date_says_so():
+    # A man born 10/1968 retires at 62 in 10/2030, before the reference month 03/2031:
+    # 744 − (62 × 12 + 5) = −5 months.
+    check = check_planning(
+        candidate(birth_date=date(1968, 10, 9)), HEAD_2031, on=date(2026, 3, 1), settings=DEFAULTS
+    )
+    age = flag(check, "age")
+    assert check.months_left == -5
+    assert age.status == FAILED
+    assert "đã quá tuổi nghỉ hưu (nghỉ hưu 10/2030)" in age.text
