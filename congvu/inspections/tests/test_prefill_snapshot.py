@@ -259,8 +259,25 @@ def test_records_page_outsider_gets_404(client, sheets, personas):
     assert client.get(url).status_code == 404
     client.force_login(personas.lead)
     assert client.get(url).status_code == 200
-    assert client.get(url, {"format": "xlsx"})["Content-Type"].startswith("application/vnd.openxmlformats")
     assert client.get(reverse("inspections:item_records", args=[item.pk, "nope", "total"])).status_code == 404
+
+
+def test_records_page_exports_the_frozen_records_of_the_unit_only(client, sheets, personas):
+    from congvu.core.testing import xlsx_rows, xlsx_text
+
+    item = _item(sheets["head"], "tasks_progress")
+    client.force_login(personas.lead)
+    url = reverse("inspections:item_records", args=[item.pk, "all", "total"])
+    header, *rows = xlsx_rows(client.get(url, {"format": "xlsx"}))
+    assert header[:4] == ["#", "Mã", "Nội dung", "Cơ quan giao"]
+    # The period's tasks; T5 (after the period) and T9 (another unit) are not among them.
+    assert [row[1] for row in rows] == ["T1", "T2", "T3", "T4", "T6"]
+    assert rows[2][1:7] == ["T3", "Nhiệm vụ T3", "Trung ương", date(2025, 4, 1), date(2025, 5, 1), ""]
+    assert "T9" not in xlsx_text(rows) and "T5" not in xlsx_text(rows)
+    overdue = reverse("inspections:item_records", args=[item.pk, "all", "open_overdue"])
+    assert [row[1] for row in xlsx_rows(client.get(overdue, {"format": "xlsx"}))[1:]] == ["T3"]
+    client.force_login(personas.outsider)
+    assert client.get(url, {"format": "xlsx"}).status_code == 404
 
 
 def test_observation_items_carry_no_snapshot(sheets):
