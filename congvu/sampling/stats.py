@@ -47,8 +47,13 @@ from scipy.stats import beta, binom, hypergeom
 
 # The search for a sample size stops here: beyond it sampling makes no sense for these registers.
 MAX_SAMPLE_SIZE = 1_000_000
-# Sizes are searched upwards in blocks that grow from 64 to 4096: most answers are below a few hundred,
-# and a cumulative hypergeometric probability over a large field is costly to evaluate.
+# The largest population (records of one field or sample) the calculator accepts.
+MAX_POPULATION = 1_000_000_000
+# Every size search is bounded by a number of probability evaluations: a binomial one costs about a
+# microsecond; a hypergeometric one from 0.01 to 0.8 ms (SciPy's exact method for mid-sized
+# populations), so at most about 1.6 s. Requests beyond are out of range, with a message.
+_MAX_EVALUATIONS = {"binomial": 100_000, "hypergeometric": 2_000}
+# Candidate sizes are tried in blocks that grow from 64 to 4096: most answers need only the first.
 _FIRST_BLOCK = 64
 _BLOCK = 4096
 
@@ -139,64 +144,149 @@ class SizeResult:
         return asdict(self)
 
 
+class _OutOfRange(Exception):
+    """The search would need more evaluations than `_MAX_EVALUATIONS` allows."""
+
+
+def _first_size(cdf, exp: Fraction, limit: int, risk: float, budget: int) -> tuple[int, int, float] | None:
+    """The least n in [1, limit] with cdf(k, n) ≤ risk where k = ⌈n × E⌉, as (n, k, probability);
+    None when there is none. `cdf(ks, ns)` is vectorised.
+
+    For a fixed k the probability P(X ≤ k) only falls as n grows (one more record can only add a
+    deviation), and k is the same for every n of an interval ((k − 1)/E, k/E]. So only the last n of
+    each interval is tried, in increasing k (the first interval whose last n meets the risk holds the
+    answer), then that interval is bisected. This evaluates about ⌈n × E⌉ + 20 points instead of n;
+    more than `budget` raises _OutOfRange."""
+    p, q = exp.numerator, exp.denominator
+    if p == 0:  # E = 0: k = 0 for every n, a single interval
+        ks_all_last, first_k = 0, 0
+    else:
+        ks_all_last, first_k = expected_deviations(limit, exp), 1
+    used = 0
+
+    def first_n(k: int) -> int:
+        return 1 if p == 0 else (k - 1) * q // p + 1
+
+    k, block = first_k, _FIRST_BLOCK
+    while k <= ks_all_last:
+        ks = np.arange(k, min(k + block, ks_all_last + 1), dtype=np.int64)
+        used += len(ks)
+        if used > budget:
+            raise _OutOfRange
+        ns = _last_sizes(ks, p, q, limit)
+        probs = cdf(ks, ns)
+        hits = np.flatnonzero(probs <= risk)
+        if hits.size:
+            hit = int(hits[0])
+            k_hit = int(ks[hit])
+            lo, hi, prob = first_n(k_hit), int(ns[hit]), float(probs[hit])
+            while lo < hi:
+                mid = (lo + hi) // 2
+                used += 1
+                if used > budget:
+                    raise _OutOfRange
+                at_mid = float(cdf(np.int64(k_hit), np.int64(mid)))
+                if at_mid <= risk:
+                    hi, prob = mid, at_mid
+                else:
+                    lo = mid + 1
+            return hi, k_hit, prob
+        k += len(ks)
+        block = min(block * 2, _BLOCK)
+    return None
+
+
+def _last_sizes(ks: np.ndarray, p: int, q: int, limit: int) -> np.ndarray:
+    """For each k, the largest n ≤ limit with ⌈n × p/q⌉ = k, i.e. min(limit, ⌊k × q/p⌋)."""
+    if p == 0:
+        return np.full(len(ks), limit, dtype=np.int64)
+    if q * (int(ks[-1]) + 1) < 2**62:
+        return np.minimum(ks * q // p, limit)
+    return np.array([min(limit, int(k) * q // p) for k in ks], dtype=np.int64)
+
+
+def _out_of_range(tol: Fraction, exp: Fraction) -> SamplingError:
+    return SamplingError(
+        _(
+            "Không tính được cỡ mẫu trong giới hạn cho phép (tối đa %(max)s bản ghi): tỷ lệ sai lệch chấp "
+            "nhận được (%(t)s) quá nhỏ, hoặc tỷ lệ dự kiến (%(e)s) quá gần nó. Hãy tăng tỷ lệ chấp nhận "
+            "được hoặc giảm tỷ lệ dự kiến."
+        )
+        % {
+            "max": f"{MAX_SAMPLE_SIZE:,}".replace(",", "."),
+            "t": format_percent(float(tol), 4).rstrip("0").rstrip(","),
+            "e": format_percent(float(exp), 4).rstrip("0").rstrip(","),
+        }
+    )
+
+
 def attribute_sample_size(*, confidence, tolerable, expected=0, population: int | None = None) -> SizeResult:
     """The AICPA attribute sample size (binomial), or its finite-population (hypergeometric) form when
-    `population` is given. Rates are fractions (Decimal, str or float); see the module docstring."""
+    `population` is given. Rates are fractions (Decimal, str or float); see the module docstring.
+    The search is bounded (MAX_SAMPLE_SIZE, MAX_POPULATION, _MAX_EVALUATIONS): beyond, a
+    SamplingError says why."""
     conf, tol, exp = _fraction(confidence), _fraction(tolerable), _fraction(expected)
     _check_rates(conf, tol, exp)
     risk = float(1 - conf)
     if population is not None:
         if population < 1:
             raise SamplingError(_("Tổng thể phải có ít nhất 1 hồ sơ."))
-        return _hypergeometric_size(conf, tol, exp, population, risk)
-    start, block = 1, _FIRST_BLOCK
-    while start <= MAX_SAMPLE_SIZE:
-        n = np.arange(start, min(start + block, MAX_SAMPLE_SIZE + 1), dtype=np.int64)
-        k = _expected_deviations_array(n, exp)
-        p = binom.cdf(k, n, float(tol))
-        hits = np.flatnonzero(p <= risk)
-        if hits.size:
-            i = int(hits[0])
-            return SizeResult(
-                sample_size=int(n[i]),
-                expected_deviations=int(k[i]),
-                method="binomial",
-                confidence=float(conf),
-                tolerable_rate=float(tol),
-                expected_rate=float(exp),
-                population=None,
-                achieved_risk=float(p[i]),
-                census=False,
+        if population > MAX_POPULATION:
+            raise SamplingError(
+                _("Tổng thể quá lớn: tối đa %(max)s bản ghi.")
+                % {"max": f"{MAX_POPULATION:,}".replace(",", ".")}
             )
-        start, block = start + block, min(block * 2, _BLOCK)
-    raise SamplingError(
-        _("Cỡ mẫu vượt quá %(max)s: tỷ lệ dự kiến quá gần tỷ lệ chấp nhận được.") % {"max": MAX_SAMPLE_SIZE}
+        return _hypergeometric_size(conf, tol, exp, population, risk)
+    t = float(tol)
+    try:
+        found = _first_size(
+            lambda k, n: binom.cdf(k, n, t), exp, MAX_SAMPLE_SIZE, risk, _MAX_EVALUATIONS["binomial"]
+        )
+    except _OutOfRange:
+        raise _out_of_range(tol, exp) from None
+    if found is None:
+        raise _out_of_range(tol, exp)
+    n, k, prob = found
+    return SizeResult(
+        sample_size=n,
+        expected_deviations=k,
+        method="binomial",
+        confidence=float(conf),
+        tolerable_rate=float(tol),
+        expected_rate=float(exp),
+        population=None,
+        achieved_risk=prob,
+        census=False,
     )
 
 
 def _hypergeometric_size(conf: Fraction, tol: Fraction, exp: Fraction, N: int, risk: float) -> SizeResult:
     # The least favourable population under "rate ≥ T" has the fewest deviations: ⌈T × N⌉.
     K = max(1, math.ceil(tol * N))
-    start, block = 1, _FIRST_BLOCK
-    while start < N:
-        n = np.arange(start, min(start + block, N), dtype=np.int64)
-        k = _expected_deviations_array(n, exp)
-        p = hypergeom.cdf(k, N, K, n)
-        hits = np.flatnonzero(p <= risk)
-        if hits.size:
-            i = int(hits[0])
-            return SizeResult(
-                sample_size=int(n[i]),
-                expected_deviations=int(k[i]),
-                method="hypergeometric",
-                confidence=float(conf),
-                tolerable_rate=float(tol),
-                expected_rate=float(exp),
-                population=N,
-                achieved_risk=float(p[i]),
-                census=False,
+    limit = min(N - 1, MAX_SAMPLE_SIZE)
+    found = None
+    if limit >= 1:
+        try:
+            found = _first_size(
+                lambda k, n: hypergeom.cdf(k, N, K, n), exp, limit, risk, _MAX_EVALUATIONS["hypergeometric"]
             )
-        start, block = start + block, min(block * 2, _BLOCK)
+        except _OutOfRange:
+            raise _out_of_range(tol, exp) from None
+    if found is not None:
+        n, k, prob = found
+        return SizeResult(
+            sample_size=n,
+            expected_deviations=k,
+            method="hypergeometric",
+            confidence=float(conf),
+            tolerable_rate=float(tol),
+            expected_rate=float(exp),
+            population=N,
+            achieved_risk=prob,
+            census=False,
+        )
+    if limit < N - 1:  # no size up to MAX_SAMPLE_SIZE, and inspecting every record is out of reach
+        raise _out_of_range(tol, exp)
     k_all = expected_deviations(N, exp)
     return SizeResult(
         sample_size=N,
@@ -218,6 +308,9 @@ def upper_deviation_limit(n: int, deviations: int, confidence) -> float:
     """One-sided Clopper–Pearson upper limit of the deviation rate, as a fraction."""
     if n < 1:
         raise SamplingError(_("Cỡ mẫu phải từ 1 trở lên."))
+    if n > MAX_POPULATION:
+        largest = f"{MAX_POPULATION:,}".replace(",", ".")
+        raise SamplingError(_("Cỡ mẫu quá lớn: tối đa %(max)s bản ghi.") % {"max": largest})
     if not (0 <= deviations <= n):
         raise SamplingError(_("Số sai lệch phải từ 0 đến cỡ mẫu (%(n)s).") % {"n": n})
     conf = float(_fraction(confidence))
