@@ -122,7 +122,9 @@ def year_result_decide(
     decision_document = nfc(decision_document or "").strip()
     if not decision_document:
         raise ValidationError({"decision_document": _("Chưa nhập văn bản quyết định xếp loại.")})
-    result = YearResult.objects.select_for_update().filter(official=official, year=year).first()
+    result = (
+        YearResult.objects.select_for_update().filter(official=official, year=year).order_by("pk").first()
+    )
     before = snapshot(result)
     if result is None:
         unit_id = official_unit_on(official_id=official.pk, day=date(year, 12, 31))
@@ -256,9 +258,9 @@ def sheets_generate(
         raise ValidationError(_("Đơn vị không có cán bộ nào được bổ nhiệm trong kỳ."))
     existing = {
         s.official_id: s
-        for s in PeriodSheet.objects.select_for_update().filter(
-            official_id__in=list(posts), year=year, period_kind=period_kind, period_number=period_number
-        )
+        for s in PeriodSheet.objects.select_for_update()
+        .filter(official_id__in=list(posts), year=year, period_kind=period_kind, period_number=period_number)
+        .order_by("pk")  # no join to the officials: lock the sheets only
     }
     officials = {o.pk: o for o in Official.objects.filter(pk__in=list(posts))}
     overrides_cache: dict = {}
@@ -663,7 +665,9 @@ def year_compute(
     people = figures
     existing = {
         r.official_id: r
-        for r in YearResult.objects.select_for_update().filter(year=year, official_id__in=list(people))
+        for r in YearResult.objects.select_for_update()
+        .filter(year=year, official_id__in=list(people))
+        .order_by("pk")
     }
     now = timezone.now()
     saved = []
@@ -745,6 +749,7 @@ def rule_set_assignment_save(
     assignment = (
         RuleSetAssignment.objects.select_for_update()
         .filter(year=year, staff_type=staff_type, unit=unit)
+        .order_by("pk")
         .first()
     )
     before = snapshot(assignment)
