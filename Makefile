@@ -22,14 +22,17 @@ install: $(STAMP)
 system-packages:
 	@tools/system-packages
 
-# Installs, migrates, loads the demo province when the database is empty, serves on 127.0.0.1:8000.
+# Installs, migrates, loads the demo province when the database is empty, serves on 127.0.0.1:8000 with
+# the production server (`congvu serve`: gunicorn, one worker process per core) and the background worker
+# (`congvu db_worker`, for large imports) beside it; Ctrl-C stops both.
 # Production settings (DEBUG off: Vietnamese error pages, whitenoise static) with demo accounts, plain HTTP.
 run: export CONGVU_DEMO = 1
 run: $(STAMP)
 	$(BIN)/congvu migrate --no-input
+	$(BIN)/congvu createcachetable
 	$(BIN)/congvu demo --if-empty --scale $(DEMO_SCALE)
 	$(BIN)/congvu demo_accounts
-	$(BIN)/congvu runserver $(HOST):$(PORT)
+	$(BIN)/congvu serve --host $(HOST) --port $(PORT) --with-worker
 
 # Installs, then lint, migrations check, system check and the whole suite (browser tests included).
 test: $(STAMP) system-packages
