@@ -54,13 +54,18 @@ def test_history_shows_each_move_with_its_actor(client, personas, inspection):
 
 
 def test_history_exports_to_excel(client, personas, inspection):
-    move(personas.lead, inspection, "decided")
+    from congvu.core.testing import xlsx_rows, xlsx_text
+
+    move(personas.lead, inspection, "decided", note="Đã ký quyết định 15")
+    _other_units_inspection(personas)
     client.force_login(personas.lead)
     response = client.get(
         reverse("inspections:detail", args=[inspection.pk]), {"tab": "overview", "format": "xlsx"}
     )
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    header, *rows = xlsx_rows(response)
+    assert header == ["Thời điểm", "Người thực hiện", "Từ trạng thái", "Sang trạng thái", "Ghi chú"]
+    assert [row[1:] for row in rows] == [["p-lead", "Dự thảo", "Đã có quyết định", "Đã ký quyết định 15"]]
+    assert "Sở Tư pháp" not in xlsx_text(rows)
 
 
 def test_leadership_sees_no_action_buttons(client, personas, inspection):
@@ -131,15 +136,106 @@ def test_leadership_posting_a_move_gets_403_and_nothing_changes(client, personas
     assert inspection.status == "draft"
 
 
+def _other_units_inspection(personas):
+    """An inspection of the other unit by the same team, with a note, a finding, a recommendation, a
+    document request and checklists: every text of it names "Sở Tư pháp", which no export of the
+    first inspection may contain."""
+    from datetime import date
+
+    other = services.inspection_create(
+        actor=personas.lead,
+        kind="surprise",
+        unit=personas.other_unit,
+        title="Kiểm tra Sở Tư pháp",
+        period_from=date(2025, 1, 1),
+        period_to=date(2025, 6, 30),
+        decision_number="17/QĐ-SNV",
+        decision_date=date(2025, 7, 3),
+    )
+    services.team_member_add(actor=personas.lead, inspection=other, user=personas.lead, role="head")
+    services.team_member_add(actor=personas.lead, inspection=other, user=personas.inspector, role="member")
+    move(personas.lead, other, "decided", note="Quyết định kiểm tra Sở Tư pháp")
+    move(personas.inspector, other, "on_site", note="Đến Sở Tư pháp")
+    services.checklist_instantiate(actor=personas.inspector, inspection=other)
+    finding = services.finding_record(
+        actor=personas.inspector,
+        inspection=other,
+        description="Sở Tư pháp chậm trả hồ sơ",
+        category="limitation",
+        severity="low",
+    )
+    services.recommendation_create(
+        actor=personas.lead,
+        inspection=other,
+        kind="reminder",
+        addressee="Giám đốc Sở Tư pháp",
+        content="Sở Tư pháp chấn chỉnh",
+        deadline=date(2025, 10, 1),
+        finding=finding,
+    )
+    services.document_request_create(actor=personas.inspector, inspection=other, title="Báo cáo Sở Tư pháp")
+    return other
+
+
 @pytest.mark.parametrize("tab", TABS)
 def test_every_tab_exports_to_excel_and_the_outsider_gets_404(client, personas, inspection, tab):
+    from datetime import date
+
+    from congvu.core.testing import xlsx_rows, xlsx_text
+    from congvu.inspections.models import ChecklistItem
+
     to_on_site(personas, inspection)
     services.checklist_instantiate(actor=personas.inspector, inspection=inspection)
+    finding = services.finding_record(
+        actor=personas.inspector,
+        inspection=inspection,
+        description="Phát hiện của Sở Xây dựng",
+        category="limitation",
+        severity="low",
+    )
+    services.recommendation_create(
+        actor=personas.lead,
+        inspection=inspection,
+        kind="reminder",
+        addressee="Giám đốc Sở Xây dựng",
+        content="Chấn chỉnh giờ giấc",
+        deadline=date(2025, 9, 1),
+        finding=finding,
+    )
+    services.document_request_create(actor=personas.inspector, inspection=inspection, title="Báo cáo bổ sung")
+    _other_units_inspection(personas)
     url = reverse("inspections:detail", args=[inspection.pk])
     client.force_login(personas.inspector)
-    response = client.get(url, {"tab": tab, "format": "xlsx"})
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    header, *rows = xlsx_rows(client.get(url, {"tab": tab, "format": "xlsx"}))
+    if tab == "overview":
+        assert header[1:4] == ["Người thực hiện", "Từ trạng thái", "Sang trạng thái"]
+        assert [row[1] for row in rows] == ["p-lead", "p-inspector", "p-focal", "p-inspector"]
+        assert rows[-1][3] == "Đang kiểm tra trực tiếp"
+    elif tab == "team":
+        assert header == ["Họ và tên", "Vai trò trong đoàn", "Cơ quan công tác"]
+        assert [row[:2] for row in rows] == [["p-lead", "Trưởng đoàn"], ["p-inspector", "Thành viên"]]
+    elif tab == "checklist":
+        assert header[:5] == ["Phiếu", "Phần", "Mục", "Nội dung kiểm tra", "Kết quả"]
+        assert len(rows) == ChecklistItem.objects.filter(checklist__inspection=inspection).count() > 0
+        assert {row[0] for row in rows} == {"Phiếu kiểm tra cơ quan, đơn vị: Sở Xây dựng"}
+    elif tab == "documents":
+        assert header[:3] == ["Tài liệu yêu cầu", "Hạn", "Tình trạng"]
+        assert [row[:3] for row in rows] == [
+            ["Báo cáo tự kiểm tra", date(2025, 7, 15), "Đã duyệt, gửi đoàn"],
+            ["Báo cáo bổ sung", "", "Đơn vị đang soạn"],
+        ]
+    elif tab == "findings":
+        assert header[:5] == ["Loại", "#", "Phân loại / hình thức", "Mức độ / đối tượng", "Nội dung"]
+        assert [(row[0], row[4]) for row in rows] == [
+            ("Phát hiện", "Phát hiện của Sở Xây dựng"),
+            ("Kiến nghị", "Chấn chỉnh giờ giấc"),
+        ]
+    else:
+        assert header[:5] == ["Hình thức", "Đối tượng", "Nội dung", "Hạn", "Trạng thái"]
+        assert [row[:4] for row in rows] == [
+            ["Nhắc nhở", "Giám đốc Sở Xây dựng", "Chấn chỉnh giờ giấc", date(2025, 9, 1)]
+        ]
+    assert "Sở Tư pháp" not in xlsx_text(rows)
     client.force_login(personas.outsider)
     assert client.get(url, {"tab": tab, "format": "xlsx"}).status_code == 404
 
