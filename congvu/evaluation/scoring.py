@@ -30,6 +30,8 @@ _BAND_RANK = {code: rank for rank, code in enumerate(reversed(BAND_CODES))}  # h
 
 ROLES = ("staff", "deputy", "head")
 HUNDRED = Fraction(100)
+ONE = Fraction(1)
+ZERO = Fraction(0)
 
 OVERRIDE_LABELS: dict[str, str] = {
     "degradation_concluded": "bị cấp có thẩm quyền kết luận có biểu hiện suy thoái (Điều 20 khoản 4 điểm b)",
@@ -212,16 +214,27 @@ def band_for(total: Fraction, rules: RuleSet) -> str:
 
 def fmt(value: Fraction, places: int = 2) -> str:
     """Vietnamese decimal text (comma), rounded half up, trailing zeros dropped: 89,99 / 90 / 0,58."""
-    scaled = abs(value) * 10**places
-    whole = math.floor(scaled + Fraction(1, 2))
-    sign = "-" if value < 0 and whole else ""
-    integer, decimals = divmod(whole, 10**places)
+    num, den = value.numerator, value.denominator  # integer arithmetic: this runs for every line
+    scale = 10**places
+    whole = (2 * abs(num) * scale + den) // (2 * den)  # floor(|value| × scale + 1/2)
+    sign = "-" if num < 0 and whole else ""
+    integer, decimals = divmod(whole, scale)
     text = f"{integer:,}".replace(",", ".")
     if places:
         dec = str(decimals).rjust(places, "0").rstrip("0")
         if dec:
             text += "," + dec
     return sign + text
+
+
+def _fsum(values: Sequence[Fraction]) -> Fraction:
+    """An exact sum over a common denominator: one reduction instead of one per addition (a sheet
+    has dozens of products; Fraction additions dominated the time)."""
+    den = 1
+    for v in values:
+        if v.denominator != 1 and den % v.denominator:
+            den = math.lcm(den, v.denominator)
+    return Fraction(sum(v.numerator * (den // v.denominator) for v in values), den)
 
 
 def _percent_text(ratio: Fraction) -> str:
@@ -318,7 +331,7 @@ def score_sheet(sheet: SheetInput, rules: RuleSet) -> SheetScore:
                 )
             )
 
-    assigned_weight = sum((p.weight for p in counted if p.assigned), Fraction(0))
+    assigned_weight = _fsum([p.weight for p in counted if p.assigned])
     if assigned_weight == 0:
         raise ScoringError(
             "products",
@@ -327,14 +340,15 @@ def score_sheet(sheet: SheetInput, rules: RuleSet) -> SheetScore:
         )
     unit = HUNDRED / assigned_weight * point_value  # points of the total per converted unit, per criterion
 
-    sum_a = sum_b = sum_c = Fraction(0)
+    counted_scores = []
     for p in counted:
         ps, product_lines = _score_product(p, rules, unit)
-        scores.append(ps)
+        counted_scores.append(ps)
         lines.extend(product_lines)
-        sum_a += ps.a_points
-        sum_b += ps.b_points
-        sum_c += ps.c_points
+    scores.extend(counted_scores)
+    sum_a = _fsum([ps.a_points for ps in counted_scores])
+    sum_b = _fsum([ps.b_points for ps in counted_scores])
+    sum_c = _fsum([ps.c_points for ps in counted_scores])
     order = {p.id: i for i, p in enumerate(sheet.products)}
     scores.sort(key=lambda s: order[s.id])
 
@@ -452,7 +466,7 @@ def _score_product(p: Product, rules: RuleSet, unit: Fraction) -> tuple[ProductS
 
     `unit` converts one converted unit of one criterion into points of the total."""
     lines: list[Explanation] = []
-    zero = Fraction(0)
+    zero = ZERO
     # A product marked late (or failing quality) without a count is one delay (one failure).
     delays = p.delays if p.delays else (0 if p.on_time else 1)
     failures = p.quality_failures if p.quality_failures else (0 if p.quality_ok else 1)
@@ -486,12 +500,13 @@ def _score_product(p: Product, rules: RuleSet, unit: Fraction) -> tuple[ProductS
             lines,
         )
     excuse = f" — có xác nhận nguyên nhân khách quan: {p.excuse_document}" if p.excuse_document else ""
-    if rules.deduction_reading == "R1":
-        q_cut = min(Fraction(1), failures * rules.quality_deduction) * p.weight
-        c_cut = min(Fraction(1), delays * rules.progress_deduction) * p.weight
-    else:  # R2: only flawless, on-time products enter the numerator
-        q_cut = p.weight if failures else zero
-        c_cut = p.weight if delays else zero
+    # The share of the product's points deducted: 25 % per failure / delay up to all of it (R1), or
+    # all of it for any (R2: only flawless, on-time products enter the numerator).
+    strict = rules.deduction_reading != "R1"
+    q_share = zero if not failures else ONE if strict else min(ONE, failures * rules.quality_deduction)
+    c_share = zero if not delays else ONE if strict else min(ONE, delays * rules.progress_deduction)
+    q_cut = q_share * p.weight if q_share else zero
+    c_cut = c_share * p.weight if c_share else zero
     if p.excused and (q_cut or c_cut):
         lines.append(
             Explanation(
@@ -505,25 +520,23 @@ def _score_product(p: Product, rules: RuleSet, unit: Fraction) -> tuple[ProductS
         q_cut = c_cut = zero
     else:
         if q_cut:
-            share = q_cut / p.weight if p.weight else zero
             lines.append(
                 Explanation(
                     "quality_deduction",
                     p.id,
                     -q_cut * unit,
-                    f"Nhiệm vụ {p.id} chất lượng chưa đạt {failures} lần: trừ {_percent_text(share)} "
+                    f"Nhiệm vụ {p.id} chất lượng chưa đạt {failures} lần: trừ {_percent_text(q_share)} "
                     "điểm chất lượng của sản phẩm (không có xác nhận nguyên nhân khách quan)",
                 )
             )
         if c_cut:
-            share = c_cut / p.weight if p.weight else zero
             lines.append(
                 Explanation(
                     "progress_deduction",
                     p.id,
                     -c_cut * unit,
-                    f"Nhiệm vụ {p.id} trễ hạn {delays} lần: trừ {_percent_text(share)} điểm tiến độ của sản "
-                    "phẩm (không có xác nhận nguyên nhân khách quan)",
+                    f"Nhiệm vụ {p.id} trễ hạn {delays} lần: trừ {_percent_text(c_share)} điểm tiến độ "
+                    "của sản phẩm (không có xác nhận nguyên nhân khách quan)",
                 )
             )
     score = ProductScore(
@@ -533,8 +546,8 @@ def _score_product(p: Product, rules: RuleSet, unit: Fraction) -> tuple[ProductS
         counted=True,
         reason="",
         a_points=p.weight,
-        b_points=p.weight - q_cut,
-        c_points=p.weight - c_cut,
+        b_points=p.weight - q_cut if q_cut else p.weight,
+        c_points=p.weight - c_cut if c_cut else p.weight,
         quality_deduction=q_cut,
         progress_deduction=c_cut,
         delays=delays,
