@@ -1849,6 +1849,7 @@ def _remind_one(*, item, today: date, actor, sent_by: User | None = None) -> tup
     return len(emails), notices
 
 
+@transaction.atomic
 def reminder_send(*, actor: User, recommendation: Recommendation, today: date | None = None) -> ReminderLog:
     """The inspection lead reminds the unit of one open recommendation from the remediation tab (by
     e-mail and in-app, audited). At most once per recommendation per day, counting `congvu remind`:
