@@ -328,3 +328,33 @@ def test_nd90_rule_set_refuses_points():
     with pytest.raises(ScoringError) as err:
         score_sheet(staff(20, product("P1", 1)), RULE_SETS["nd90_2020"])
     assert err.value.field == "rule_set"
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_explained_points_add_up_to_the_task_points(seed):
+    # Every point explained: for a staff sheet of assigned products, 70 minus the points the lines
+    # take away (uncompleted products, quality failures, delays) is exactly the task points.
+    import random
+
+    rng = random.Random(seed)
+    products = tuple(
+        product(
+            f"NV-{i}",
+            F(rng.randint(1, 30), 10),
+            completed=rng.random() < 0.8,
+            delays=rng.choice([0, 0, 1, 2, 5]),
+            failures=rng.choice([0, 0, 1, 3]),
+            excused=rng.random() < 0.1,
+        )
+        for i in range(rng.randint(1, 12))
+    )
+    score = score_sheet(staff(0, *products), ND335)
+    taken = sum(
+        (
+            x.points
+            for x in score.explanation
+            if x.kind in ("not_completed", "quality_deduction", "progress_deduction")
+        ),
+        F(0),
+    )
+    assert 70 + taken == score.task_points
