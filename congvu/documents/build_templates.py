@@ -476,6 +476,43 @@ def build_year_report(doc):
     paragraphs(doc, "next_year")
 
 
+def _proposal_table(doc, var: str, heading: str):
+    heading2(doc, heading)
+    tag(doc, "{%p if " + var + " %}")
+    data_table(
+        doc,
+        "p in " + var,
+        [
+            ("STT", 12, "{{ p.index }}"),
+            ("Cán bộ, đơn vị", 45, "{{ p.who }}"),
+            ("Đề xuất", 35, "{{ p.value }}"),
+            ("Lý do", 73, "{{ p.reasons }}"),
+        ],
+    )
+    tag(doc, "{%p else %}")
+    body(doc, "Không có.")
+    tag(doc, "{%p endif %}")
+
+
+def build_proposal(doc):
+    title_block(doc, "TỜ TRÌNH", addressed_to_chairman=True)
+    body(
+        doc,
+        "Căn cứ kết quả kiểm tra công vụ ({{ report_reference }}), {{ issuer_title }} kính trình Chủ tịch "
+        "Ủy ban nhân dân tỉnh xem xét, quyết định như sau:",
+    )
+    paragraphs(doc, "basis")
+    heading2(doc, "I. KẾT QUẢ KIỂM TRA")
+    tag(doc, "{%p for line in result_lines %}")
+    body(doc, "- {{ line }}")
+    tag(doc, "{%p endfor %}")
+    _proposal_table(doc, "handling", "II. ĐỀ XUẤT HÌNH THỨC XỬ LÝ")
+    _proposal_table(doc, "discipline", "III. ĐỀ NGHỊ XEM XÉT KỶ LUẬT")
+    _proposal_table(doc, "classification", "IV. ĐỀ XUẤT XẾP LOẠI CHẤT LƯỢNG CUỐI NĂM")
+    paragraphs(doc, "closing")
+    body(doc, "Kính trình Chủ tịch Ủy ban nhân dân tỉnh xem xét, quyết định./.")
+
+
 BUILDERS = {
     "plan": build_plan,
     "decision": build_decision,
@@ -484,6 +521,7 @@ BUILDERS = {
     "conclusion": build_conclusion,
     "report": build_report,
     "year-report": build_year_report,
+    "proposal": build_proposal,
 }
 
 

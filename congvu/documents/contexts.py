@@ -493,6 +493,107 @@ def _year_report_data(fetched_by, target, issuer) -> tuple[dict, dict]:
     return data, defaults
 
 
+def _proposal_rows(rows: list[dict]) -> list[dict]:
+    out = []
+    for i, p in enumerate(rows, 1):
+        who = p["official"] or p["unit"]
+        if p["official"]:
+            who = f"{p['official']} ({p['unit']})"
+        decision = p.get("decision")
+        out.append(
+            {
+                "index": i,
+                "who": who,
+                "value": p["value_label"],
+                "reasons": p["reasons"],
+                "decision": f"{decision['outcome_label']}: {decision['value_label']}" if decision else "",
+            }
+        )
+    return out
+
+
+def _result_lines(units: list[dict]) -> list[str]:
+    lines_ = []
+    for unit in units:
+        for insp in unit.get("inspections", []):
+            leaders = "; ".join(
+                _("%(name)s (%(title)s) %(passed)s/%(total)s nội dung đạt")
+                % {
+                    "name": leader["name"],
+                    "title": leader["title"] or leader["subject_label"],
+                    "passed": leader["counts"].get("passed", 0),
+                    "total": sum(leader["counts"].values()),
+                }
+                for leader in insp.get("leaders", [])
+            )
+            lines_.append(
+                _(
+                    "%(unit)s — %(title)s (quyết định %(decision)s): %(findings)s hạn chế, thiếu sót, "
+                    "vi phạm được xác nhận; %(recs)s kiến nghị.%(leaders)s"
+                )
+                % {
+                    "unit": unit["name"],
+                    "title": insp["title"],
+                    "decision": insp["decision_number"] or "…",
+                    "findings": len(insp.get("findings", [])),
+                    "recs": len(insp.get("recommendations", [])),
+                    "leaders": f" {leaders}." if leaders else "",
+                }
+            )
+    return lines_
+
+
+def _proposal_data(fetched_by, target, issuer) -> tuple[dict, dict]:
+    """The tờ trình is written from the Director's report and proposals (the proposals app), through
+    its selector `report_context`."""
+    from django.core.exceptions import ValidationError
+
+    from congvu.proposals import selectors as proposal_selectors
+    from congvu.proposals.models import ReportKind
+
+    if target.kind == INSPECTION:
+        report = proposal_selectors.report_for_inspection(fetched_by=fetched_by, inspection=target.inspection)
+        about = _("sau kiểm tra công vụ tại %(unit)s") % {"unit": target.inspection.unit.name}
+    else:
+        report = (
+            proposal_selectors.reports_visible(fetched_by)
+            .filter(kind=ReportKind.YEAR, year=target.year)
+            .order_by("-pk")
+            .first()
+        )
+        about = _("qua công tác kiểm tra công vụ năm %(year)s") % {"year": target.year}
+    if report is None:
+        raise ValidationError(
+            _(
+                "Chưa có báo cáo, đề xuất của Giám đốc lên Chủ tịch UBND tỉnh %(about)s: hãy lập ở trang "
+                "«Báo cáo, đề xuất» trước khi soạn tờ trình."
+            )
+            % {"about": about}
+        )
+    ctx = proposal_selectors.report_context(report, fetched_by=fetched_by)
+    head = ctx["report"]
+    data = {
+        "issuer_title": issuer.unit.name,
+        "report_title": head["title"],
+        "report_reference": (
+            _("Báo cáo số %(number)s ngày %(day)s") % {"number": head["number"], "day": head["report_date"]}
+            if head["number"]
+            else head["title"]
+        ),
+        "result_lines": _result_lines(ctx["units"]),
+        "handling": _proposal_rows(ctx["handling"]),
+        "discipline": _proposal_rows(ctx["discipline"]),
+        "classification": _proposal_rows(ctx["classification"]),
+    }
+    defaults = {
+        "summary": _("Đề xuất xử lý, xếp loại %(about)s") % {"about": about},
+        "basis": head["summary"],
+        "closing": "",
+        "recipients": _("Như trên;\nLưu: VT, TTr."),
+    }
+    return data, defaults
+
+
 BUILDERS = {
     "plan": _plan_data,
     "decision": _decision_data,
@@ -501,6 +602,7 @@ BUILDERS = {
     "conclusion": _conclusion_data,
     "report": _report_data,
     "year-report": _year_report_data,
+    "proposal": _proposal_data,
 }
 
 

@@ -30,6 +30,11 @@ class Kind:
     heading: str  # the title in bold caps
     target: str  # INSPECTION, PLAN or YEAR
     blocks: tuple[Block, ...]
+    extra_targets: tuple[str, ...] = ()  # a kind written for more than one subject
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return (self.target, *self.extra_targets)
 
 
 SUMMARY = Block("summary", _("Trích yếu nội dung"), multiline=False)
@@ -125,10 +130,22 @@ KINDS: dict[str, Kind] = {
                 Block("next_year", _("Phương hướng, nhiệm vụ năm sau")),
             ),
         ),
+        Kind(
+            "proposal",
+            "TTr",
+            _("Tờ trình đề xuất xử lý, xếp loại"),
+            "TỜ TRÌNH",
+            INSPECTION,
+            _blocks(
+                Block("basis", _("Căn cứ, sự cần thiết")),
+                Block("closing", _("Kiến nghị Chủ tịch UBND tỉnh")),
+            ),
+            extra_targets=(YEAR,),
+        ),
     ]
 }
 
-NUMBER_CODES = sorted({k.number_code for k in KINDS.values()} | {"TTr"})
+NUMBER_CODES = sorted({k.number_code for k in KINDS.values()})
 
 
 def kind_choices() -> list[tuple[str, str]]:

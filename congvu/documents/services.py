@@ -36,8 +36,11 @@ AUDIT_FIELDS = ["kind", "status", "number", "number_year", "number_code", "code"
 
 
 def target_of(document: Document) -> Target:
-    spec = get_kind(document.kind)
-    return Target(spec.target, inspection=document.inspection, plan=document.plan, year=document.year)
+    if document.inspection_id:
+        return Target(INSPECTION, inspection=document.inspection)
+    if document.plan_id:
+        return Target(PLAN, plan=document.plan)
+    return Target(YEAR, year=document.year)
 
 
 def template_for(*, issuer: Issuer, kind: str) -> tuple[bytes, str]:
@@ -85,12 +88,14 @@ def document_draft_open(*, actor, kind: str, target: Target, issuer: Issuer | No
     spec = get_kind(kind)
     if spec is None:
         raise ValidationError(_("Loại văn bản «%(kind)s» không có.") % {"kind": kind})
-    if spec.target != target.kind:
+    if target.kind not in spec.targets:
         raise ValidationError(_("Văn bản «%(label)s» không lập cho đối tượng này.") % {"label": spec.label})
     policy.require(
         policy.can_draft(actor, target), _("Chỉ Đoàn kiểm tra hoặc lãnh đạo kiểm tra được soạn văn bản.")
     )
     issuer = issuer or issuer_default()
+    if issuer is not None and kind == "proposal":
+        data_and_defaults(kind, target, issuer, actor)  # refuses when there is no report to propose from
     if issuer is None:
         raise ValidationError(
             _(

@@ -171,14 +171,16 @@ def draft_open(request):
     spec = get_kind(request.POST.get("kind", ""))
     if spec is None:
         raise Http404
-    raw = request.POST.get("target", "")
-    if spec.target == INSPECTION and raw.isdigit():
-        target = Target(
-            INSPECTION, inspection=inspection_selectors.inspection_get(fetched_by=request.user, pk=raw)
-        )
-    elif spec.target == PLAN and raw.isdigit():
+    # The subject as its reference: "inspection:12", "plan:3" or "year:2025".
+    target_kind, _sep, raw = request.POST.get("target", "").partition(":")
+    if target_kind not in spec.targets or not raw.isdigit():
+        raise Http404
+    if target_kind == INSPECTION:
+        inspection = inspection_selectors.inspection_get(fetched_by=request.user, pk=raw)
+        target = Target(INSPECTION, inspection=inspection)
+    elif target_kind == PLAN:
         target = Target(PLAN, plan=inspection_selectors.plan_get(fetched_by=request.user, pk=raw))
-    elif spec.target == YEAR and raw.isdigit() and policy.reads_drafts(request.user):
+    elif policy.reads_drafts(request.user):
         target = Target(YEAR, year=int(raw))
     else:
         raise Http404

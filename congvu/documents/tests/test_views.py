@@ -37,7 +37,9 @@ def test_outsider_gets_404_on_every_document_page(client, personas, issued, insp
     for name in ("detail", "docx", "pdf", "issue"):
         assert client.get(reverse(f"documents:{name}", args=[issued.pk])).status_code == 404
     assert client.get(reverse("documents:inspection", args=[inspection.pk])).status_code == 404
-    response = client.post(reverse("documents:draft_open"), {"kind": "notice", "target": inspection.pk})
+    response = client.post(
+        reverse("documents:draft_open"), {"kind": "notice", "target": f"inspection:{inspection.pk}"}
+    )
     assert response.status_code == 404
     assert issued.title not in client.get(reverse("documents:home")).content.decode()
 
@@ -98,7 +100,9 @@ def test_inspector_opens_a_draft_from_the_inspection_documents_page(client, pers
     login(client, personas.inspector)
     page = client.get(reverse("documents:inspection", args=[inspection.pk]))
     assert page.status_code == 200 and b"draft-minutes" in page.content
-    response = client.post(reverse("documents:draft_open"), {"kind": "minutes", "target": inspection.pk})
+    response = client.post(
+        reverse("documents:draft_open"), {"kind": "minutes", "target": f"inspection:{inspection.pk}"}
+    )
     assert response.status_code == 302
     assert inspection.documents.get().kind == "minutes"
 

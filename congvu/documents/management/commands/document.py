@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from congvu.accounts.models import User
@@ -65,18 +66,21 @@ class Command(BaseCommand):
     def _target(self, spec, opts) -> Target:
         given = [name for name in (INSPECTION, PLAN, YEAR) if opts.get(name) is not None]
         if not given:
-            raise CommandError(f"Thiếu đối tượng: văn bản «{spec.code}» cần {TARGET_WORDS[spec.target]}.")
-        if given[0] != spec.target:
             raise CommandError(
-                f"Văn bản «{spec.code}» lập theo {TARGET_WORDS[spec.target]}, không theo "
-                f"{TARGET_WORDS[given[0]]}."
+                f"Thiếu đối tượng: văn bản «{spec.code}» cần "
+                f"{' hoặc '.join(TARGET_WORDS[t] for t in spec.targets)}."
             )
-        if spec.target == INSPECTION:
+        if given[0] not in spec.targets:
+            raise CommandError(
+                f"Văn bản «{spec.code}» lập theo {' hoặc '.join(TARGET_WORDS[t] for t in spec.targets)}, "
+                f"không theo {TARGET_WORDS[given[0]]}."
+            )
+        if given[0] == INSPECTION:
             inspection = Inspection.objects.select_related("unit").filter(pk=opts[INSPECTION]).first()
             if inspection is None:
                 raise CommandError(f"Không có cuộc kiểm tra số {opts[INSPECTION]}.")
             return Target(INSPECTION, inspection=inspection)
-        if spec.target == PLAN:
+        if given[0] == PLAN:
             plan = InspectionPlan.objects.filter(pk=opts[PLAN]).first()
             if plan is None:
                 raise CommandError(f"Không có kế hoạch kiểm tra số {opts[PLAN]}.")
@@ -103,7 +107,10 @@ class Command(BaseCommand):
                 target_ref=target.ref,
                 number_code=spec.number_code,
             )
-        data, _sha = services.document_render(document=document, fetched_by=reader)
+        try:
+            data, _sha = services.document_render(document=document, fetched_by=reader)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
         if pdf:
             try:
                 return rendering.docx_to_pdf(data)
