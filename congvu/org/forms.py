@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from congvu.org.models import AppointmentRole, Field, LineageEvent, StaffType, Unit, UnitKind
+from congvu.org.models import AppointmentRole, Field, LineageEvent, Sex, StaffType, Unit, UnitKind
 from congvu.org.services import NewUnit
 
 DATE_WIDGET = forms.DateInput(
@@ -120,11 +120,20 @@ class OfficialForm(forms.Form):
         label=_("Loại"), choices=StaffType.choices, initial=StaffType.CIVIL_SERVANT
     )
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    birth_date = forms.DateField(label=_("Ngày sinh"), required=False, widget=DATE_WIDGET)
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=[("", "—"), *Sex.choices], required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            field.widget.attrs["class"] = "form-select" if name == "staff_type" else "form-control"
+            field.widget.attrs["class"] = "form-select" if name in ("staff_type", "sex") else "form-control"
+
+
+class OfficialPersonalForm(forms.Form):
+    """Birth date and sex of an existing official (cadre planning reads the retirement date)."""
+
+    birth_date = forms.DateField(label=_("Ngày sinh"), required=False, widget=DATE_WIDGET)
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=[("", "—"), *Sex.choices], required=False)
 
 
 class AppointmentForm(forms.Form):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("officials/new/", views.official_new, name="official_new"),
     path("officials/<str:code>/", views.official_detail, name="official"),
     path("officials/<str:code>/appointments/new/", views.appointment_new, name="appointment_new"),
+    path("officials/<str:code>/personal/", views.official_personal, name="official_personal"),
     path("appointments/<int:pk>/end/", views.appointment_close, name="appointment_end"),
     path("fields/", views.fields, name="fields"),
 ]

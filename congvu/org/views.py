@@ -6,11 +6,19 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from congvu.accounts.permissions import require_role, role_required
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
-from congvu.org.forms import AppointmentEndForm, AppointmentForm, DayForm, LineageForm, OfficialForm
+from congvu.org.forms import (
+    AppointmentEndForm,
+    AppointmentForm,
+    DayForm,
+    LineageForm,
+    OfficialForm,
+    OfficialPersonalForm,
+)
 from congvu.org.models import Appointment, AppointmentRole, Official, Unit
 from congvu.org.selectors import (
     appointments_on,
@@ -23,7 +31,13 @@ from congvu.org.selectors import (
     unit_list,
     unit_tree_on,
 )
-from congvu.org.services import appointment_create, appointment_end, official_create, unit_lineage_record
+from congvu.org.services import (
+    appointment_create,
+    appointment_end,
+    official_create,
+    official_personal_update,
+    unit_lineage_record,
+)
 
 ORG_ADMIN = ("admin",)
 
@@ -269,6 +283,11 @@ def official_detail(request, code):
             "can_edit": can_edit,
             "form": AppointmentForm() if can_edit else None,
             "end_form": AppointmentEndForm(initial={"end": timezone.localdate()}) if can_edit else None,
+            "personal_form": OfficialPersonalForm(
+                initial={"birth_date": official.birth_date, "sex": official.sex}
+            )
+            if can_edit
+            else None,
             "today": timezone.localdate(),
         },
     )
@@ -306,6 +325,27 @@ def appointment_close(request, pk):
     elif request.method == "POST":
         messages.error(request, _("Ngày kết thúc không hợp lệ: nhập theo dạng dd/mm/yyyy."))
     return redirect("org:official", appointment.official.code)
+
+
+@require_POST
+def official_personal(request, code):
+    official = get_visible_or_404(Official, request.user, code=code)
+    require_role(request.user, *ORG_ADMIN)
+    form = OfficialPersonalForm(request.POST)
+    if form.is_valid():
+        try:
+            official_personal_update(actor=request.user, official=official, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("Đã cập nhật ngày sinh, giới tính của %(name)s.") % {"name": official}
+            )
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+    return redirect("org:official", official.code)
 
 
 _FIELD_SORTS = {"code": "code", "name": "name_folded", "deputies": "deputies"}
