@@ -379,7 +379,9 @@ def _without_classification(report: DirectorReport) -> list[dict]:
     from congvu.proposals.services import _leaders, inspection_year
 
     proposed = set(
-        Proposal.objects.filter(kind=ProposalKind.CLASSIFICATION).values_list("official_id", "year")
+        Proposal.objects.filter(kind=ProposalKind.CLASSIFICATION)
+        .exclude(decision__outcome="rejected")
+        .values_list("official_id", "year")
     )
     rows, seen = [], set()
     for inspection in report_inspections(report):

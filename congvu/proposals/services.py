@@ -218,9 +218,11 @@ def _generate(report: DirectorReport, actor) -> list[Proposal]:
             recommendations=[rec],
         )
 
-    # One classification proposal per official and year, across reports.
+    # One classification proposal per official and year across reports, unless the Chairman rejected it.
     classified = set(
-        Proposal.objects.filter(kind=ProposalKind.CLASSIFICATION).values_list("official_id", "year")
+        Proposal.objects.filter(kind=ProposalKind.CLASSIFICATION)
+        .exclude(decision__outcome=DecisionOutcome.REJECTED)
+        .values_list("official_id", "year")
     )
     for inspection in inspections:
         year = report.year if report.kind == ReportKind.YEAR else inspection_year(inspection)

@@ -176,3 +176,19 @@ def test_submission_freezes_results_and_ends_editing(personas, report):
         services.proposal_update(
             actor=personas.lead, proposal=proposal, expected_version=None, value=proposal.value, reasons="x"
         )
+
+
+def test_a_rejected_classification_is_proposed_again_in_the_year_report(personas, report):
+    from datetime import date
+
+    services.report_submit(actor=personas.lead, report=report)
+    services.decision_record(
+        actor=personas.leadership,
+        proposal=report.proposals.get(kind="classification"),
+        outcome="rejected",
+        document_number="9/UBND-NC",
+        document_date=date(2026, 11, 20),
+        signed_by="Chủ tịch UBND tỉnh",
+    )
+    year = services.report_create(actor=personas.lead, kind="year", year=2025)
+    assert year.proposals.get(kind="classification").value == "tot"
