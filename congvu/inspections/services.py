@@ -1631,6 +1631,34 @@ def remediation_report_create(
     return report
 
 
+def remediation_report_start(
+    *,
+    actor: User,
+    recommendation: Recommendation,
+    response_text: str = "",
+    uploaded_files: Sequence = (),
+    file_description: str = "",
+    submit: bool = False,
+) -> RemediationReport:
+    """The unit's first remediation form in one go (text, files, and submit when asked): the report
+    is created, the files attached and, when asked, submitted to the unit head — all or nothing."""
+    with transaction.atomic():
+        report = remediation_report_create(
+            actor=actor, recommendation=recommendation, response_text=response_text
+        )
+        if uploaded_files or submit:
+            report = unit_response_answer(
+                actor=actor,
+                response=report,
+                expected_version=report.version,
+                response_text=report.response_text,
+                uploaded_files=uploaded_files,
+                file_description=file_description,
+                submit=submit,
+            )
+    return report
+
+
 @transaction.atomic
 def remediation_review(
     *, actor: User, report: RemediationReport, accept: bool, note: str = ""

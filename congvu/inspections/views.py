@@ -382,6 +382,7 @@ def _tab_context(request, inspection, tab: str, typed: dict | None = None) -> di
                 and not (rec.last_reminder and rec.last_reminder.day == today)
             )
             rec.report_list = list(rec.reports.all())
+            rec.unsaved_text = typed.get(("new-report", rec.pk))
             for report in rec.report_list:
                 report.files = [e for e in files if e.remediation_report_id == report.pk]
                 report.form = _response_form("report", report, typed)
@@ -1240,17 +1241,37 @@ def recommendation_add(request, pk):
 @require_POST
 @login_required
 def remediation_add(request, rec_pk):
+    """The unit's first remediation form: text, files and (optionally) submit, in one service call.
+    Refused, the typed text waits in the session and is shown again in the same box."""
     recommendation = selectors.recommendation_get(fetched_by=request.user, pk=rec_pk)
-    _run(
-        request,
-        lambda: services.remediation_report_create(
+    back = _detail_url(recommendation.inspection_id, "remediation") + f"#rec-{recommendation.pk}"
+    submit = request.POST.get("submit") == "1"
+    text = request.POST.get("response_text", "")
+    try:
+        services.remediation_report_start(
             actor=request.user,
             recommendation=recommendation,
-            response_text=request.POST.get("response_text", ""),
-        ),
-        _("Đã lập báo cáo khắc phục (bản nháp): bổ sung tệp minh chứng rồi trình thủ trưởng duyệt."),
+            response_text=text,
+            uploaded_files=request.FILES.getlist("file"),
+            file_description=request.POST.get("description", ""),
+            submit=submit,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        if request.FILES:
+            messages.warning(request, _("Tệp đã chọn chưa được lưu: hãy chọn lại tệp rồi lưu."))
+        pending = request.session.get(_TYPED_KEY, {})
+        pending[f"new-report:{recommendation.pk}"] = text
+        request.session[_TYPED_KEY] = pending
+        return redirect(back)
+    messages.success(
+        request,
+        _("Đã lập báo cáo khắc phục và trình thủ trưởng đơn vị duyệt.")
+        if submit
+        else _("Đã lập báo cáo khắc phục (bản nháp): có thể bổ sung tệp rồi trình thủ trưởng duyệt."),
     )
-    return redirect(_detail_url(recommendation.inspection_id, "remediation"))
+    return redirect(back)
 
 
 @require_POST

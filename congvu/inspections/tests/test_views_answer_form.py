@@ -182,3 +182,37 @@ def test_outsider_gets_404_posting_an_answer_with_a_file(client, personas, inspe
         assert response.status_code == 404
     request.refresh_from_db()
     assert request.response_text == "" and not Evidence.objects.exists()
+
+
+def test_a_new_remediation_report_with_files_is_created_and_submitted_in_one_go(client, personas, surprise):
+    from congvu.inspections.tests.test_deadlines import _in_remediation
+
+    rec = _in_remediation(personas, surprise)
+    client.force_login(personas.focal)
+    response = client.post(
+        reverse("inspections:remediation_add", args=[rec.pk]),
+        {"response_text": "Đã lắp máy chấm công", "file": pdf_file("may-cham-cong.pdf"), "submit": "1"},
+    )
+    assert response["Location"].endswith(f"?tab=remediation#rec-{rec.pk}")
+    report = rec.reports.get()
+    assert report.response_text == "Đã lắp máy chấm công"
+    assert report.response_status == "submitted"
+    assert report.evidence.get().original_name == "may-cham-cong.pdf"
+
+
+def test_a_refused_new_report_keeps_the_typed_text_and_creates_nothing(client, personas, surprise):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from congvu.inspections.tests.test_deadlines import _in_remediation
+
+    rec = _in_remediation(personas, surprise)
+    client.force_login(personas.focal)
+    body = client.post(
+        reverse("inspections:remediation_add", args=[rec.pk]),
+        {"response_text": "Kết quả dài đã gõ", "file": SimpleUploadedFile("x.exe", b"MZ")},
+        follow=True,
+    ).content.decode()
+    assert not rec.reports.exists() and not Evidence.objects.exists()
+    assert "x.exe" in body and "Kết quả dài đã gõ" in body
+    client.force_login(personas.outsider)
+    assert client.post(reverse("inspections:remediation_add", args=[rec.pk]), {}).status_code == 404
