@@ -240,7 +240,9 @@ def _figures_view(item: ChecklistItem, inspection_pk: int) -> list[dict]:
 
 def _response_form(kind: str, resp, typed: dict) -> ResponseForm:
     """The answer's form; with unsaved typed text, that text on top of the current version (saving
-    again is then a conscious overwrite, as the stored text is shown beside it)."""
+    again is then a conscious overwrite, as the stored text is shown beside it). `resp.flash`: the
+    last action was on this answer, so its messages are shown in its box too (where the user is)."""
+    resp.flash = typed.get("flash") == f"{kind}-{resp.pk}"
     resp.unsaved_text = None
     if (kind, resp.pk) in typed:
         resp.unsaved_text = typed[(kind, resp.pk)]
@@ -249,7 +251,8 @@ def _response_form(kind: str, resp, typed: dict) -> ResponseForm:
 
 
 def _tab_context(request, inspection, tab: str, typed: dict | None = None) -> dict:
-    typed = typed or {}
+    typed = dict(typed or {})
+    typed["flash"] = request.session.pop(_FLASH_KEY, "")
     user = request.user
     ctx: dict = {}
     if tab == "overview":
@@ -410,6 +413,7 @@ def inspection_detail(request, pk):
 
 
 _TYPED_KEY = "inspections.unsaved_answers"
+_FLASH_KEY = "inspections.last_answer"
 
 
 def _typed_again(request, kind, response, text: str):
@@ -418,6 +422,7 @@ def _typed_again(request, kind, response, text: str):
     pending = request.session.get(_TYPED_KEY, {})
     pending[f"{kind}:{response.pk}"] = text
     request.session[_TYPED_KEY] = pending
+    request.session[_FLASH_KEY] = f"{kind}-{response.pk}"
     return redirect(
         _detail_url(_response_inspection_pk(kind, response), _RESPONSE_TAB[kind]) + f"#{kind}-{response.pk}"
     )
@@ -1103,6 +1108,7 @@ def response_action(request, kind, response_pk, action):
         )
     else:
         raise Http404
+    request.session[_FLASH_KEY] = f"{kind}-{response.pk}"
     return redirect(back)
 
 

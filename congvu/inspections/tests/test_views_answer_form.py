@@ -52,6 +52,10 @@ def test_a_file_uploaded_with_the_answer_keeps_the_typed_text(client, personas, 
     assert Evidence.objects.filter(document_request=request, original_name="bien-ban.pdf").count() == 1
     assert "Báo cáo tự kiểm tra đính kèm" in body  # back in its box on the page
     assert "bien-ban.pdf" in body
+    # The message is also in the answer's box, where the page lands (#request-<pk>).
+    box = body[body.index(f'id="request-{request.pk}"') :]
+    assert 'data-testid="answer-message"' in box.split("</form>")[0]
+    assert "Đã lưu nội dung trả lời." in box.split("</form>")[0]
 
 
 def test_submitting_an_explanation_saves_the_typed_text_first(client, personas, surprise):
