@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congvu.documents.kinds import Kind, kind_choices
+from congvu.documents.kinds import NUMBER_CODES, Kind, kind_choices
 from congvu.documents.models import Issuer
 from congvu.org.models import Unit
 
@@ -75,3 +75,11 @@ class TemplateUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp mẫu DOCX"), widget=forms.ClearableFileInput(attrs={"accept": ".docx"})
     )
+
+
+class CounterForm(forms.Form):
+    """Where a sequence continues from (numbers given on paper before the registry was used)."""
+
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    number_code = forms.ChoiceField(label=_("Loại văn bản"), choices=[(c, c) for c in NUMBER_CODES])
+    last_number = forms.IntegerField(label=_("Số cuối đã cấp"), min_value=0)

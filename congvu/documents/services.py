@@ -343,6 +343,49 @@ def issuer_save(*, actor, unit, issuer: Issuer | None = None, **fields) -> Issue
     return issuer
 
 
+def number_counter_set(
+    *, actor, issuer: Issuer, year: int, number_code: str, last_number: int
+) -> NumberCounter:
+    """Where a sequence continues from, for a body that starts using the registry in the middle of a
+    year (numbers up to `last_number` were given on paper). It can only move forward: a number once
+    given is never given again."""
+    policy.require(policy.can_manage_templates(actor), _("Chỉ quản trị hệ thống được khai báo số đã cấp."))
+    from congvu.documents.kinds import NUMBER_CODES
+
+    if number_code not in NUMBER_CODES:
+        raise ValidationError({"number_code": _("Loại văn bản «%(code)s» không có.") % {"code": number_code}})
+    with transaction.atomic():
+        counter = NumberCounter.objects.select_for_update().filter(
+            issuer=issuer, year=year, number_code=number_code
+        ).first() or NumberCounter(issuer=issuer, year=year, number_code=number_code)
+        given = Document.objects.filter(issuer=issuer, number_year=year, number_code=number_code).aggregate(
+            m=Max("number")
+        )["m"]
+        floor = max(counter.last_number, given or 0)
+        if last_number < floor:
+            raise ValidationError(
+                {
+                    "last_number": _(
+                        "Số %(code)s năm %(year)s đã cấp đến %(floor)s: không lùi lại được (số đã cấp không "
+                        "dùng lại)."
+                    )
+                    % {"code": number_code, "year": year, "floor": floor}
+                }
+            )
+        before = counter.last_number
+        counter.last_number = last_number
+        counter.full_clean()
+        counter.save()
+        audit_record(
+            actor=actor,
+            action="document.number_counter_set",
+            obj=counter,
+            before={"last_number": before},
+            after={"last_number": last_number},
+        )
+    return counter
+
+
 def template_upload(*, actor, issuer: Issuer, kind: str, upload) -> DocumentTemplate:
     """Replace the issuing body's template of one kind. A file that is not a DOCX or whose Jinja
     fields do not parse is refused with the line that is wrong, and nothing changes."""

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/pdf/", views.document_pdf, name="pdf"),
     path("issuers/", views.issuer_list, name="issuers"),
     path("issuers/<int:pk>/", views.issuer_detail, name="issuer"),
+    path("issuers/<int:pk>/counters/", views.counter_set, name="counter_set"),
     path("issuers/<int:pk>/templates/", views.template_upload, name="template_upload"),
     path("issuers/<int:pk>/templates/<str:kind>/reset/", views.template_reset, name="template_reset"),
     path("issuers/<int:pk>/templates/<str:kind>/preview/", views.template_preview, name="template_preview"),

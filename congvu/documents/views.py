@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.documents import policy, rendering, selectors, services
 from congvu.documents.contexts import Target, data_and_defaults, effective_blocks
-from congvu.documents.forms import BlocksForm, IssueForm, IssuerForm, TemplateUploadForm
+from congvu.documents.forms import BlocksForm, CounterForm, IssueForm, IssuerForm, TemplateUploadForm
 from congvu.documents.kinds import INSPECTION, KINDS, PLAN, YEAR, get_kind
 from congvu.documents.models import DocumentStatus, PdfStatus
 from congvu.inspections import selectors as inspection_selectors
@@ -377,6 +377,8 @@ def issuer_detail(request, pk: int):
             "upload": upload,
             "kinds": kinds,
             "history": selectors.template_history(issuer=issuer)[:50],
+            "counters": issuer.counters.order_by("-year", "number_code"),
+            "counter_form": CounterForm(initial={"year": timezone.localdate().year}),
             "can_manage": can_manage,
         },
     )
@@ -443,3 +445,24 @@ def template_preview(request, pk: int, kind: str):
     response = HttpResponse(data, content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="xem-truoc-{kind}.docx"'
     return response
+
+
+@login_required
+@require_POST
+def counter_set(request, pk: int):
+    issuer = selectors.issuer_get(fetched_by=request.user, pk=pk)
+    policy.require(policy.can_manage_templates(request.user))
+    form = CounterForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+    else:
+        try:
+            services.number_counter_set(actor=request.user, issuer=issuer, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Đã ghi số cuối đã cấp."))
+    return redirect("documents:issuer", pk=issuer.pk)

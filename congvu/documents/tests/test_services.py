@@ -222,3 +222,20 @@ def test_year_report_counts_the_years_inspections(personas, issuer, full_inspect
     )
     assert "đã tiến hành 1 cuộc kiểm tra công vụ (1 theo kế hoạch, 0 đột xuất)" in text
     assert "ghi nhận 1 hạn chế" in text and "ban hành 1 kiến nghị" in text
+
+
+def test_a_sequence_started_on_paper_continues_after_its_last_number(personas, issuer, inspection):
+    services.number_counter_set(
+        actor=personas.admin, issuer=issuer, year=2025, number_code="QĐ", last_number=150
+    )
+    issued = _issue(personas, "decision", inspection_target(inspection))
+    assert issued.code == "151/QĐ-SNV"
+    with pytest.raises(ValidationError, match="không lùi lại được"):
+        services.number_counter_set(
+            actor=personas.admin, issuer=issuer, year=2025, number_code="QĐ", last_number=100
+        )
+    with pytest.raises(PermissionDenied):
+        services.number_counter_set(
+            actor=personas.lead, issuer=issuer, year=2025, number_code="QĐ", last_number=200
+        )
+    assert AuditEvent.objects.filter(action="document.number_counter_set").count() == 1

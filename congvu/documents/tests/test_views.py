@@ -248,3 +248,13 @@ def test_inspection_page_links_to_its_documents(client, personas, inspection):
     login(client, personas.lead)
     page = client.get(reverse("inspections:detail", args=[inspection.pk]))
     assert reverse("documents:inspection", args=[inspection.pk]) in page.content.decode()
+
+
+def test_administrator_records_where_a_paper_sequence_ended(client, personas, issuer):
+    login(client, personas.admin)
+    url = reverse("documents:counter_set", args=[issuer.pk])
+    assert client.post(url, {"year": 2026, "number_code": "QĐ", "last_number": 150}).status_code == 302
+    page = client.get(reverse("documents:issuer", args=[issuer.pk])).content.decode()
+    assert "150" in page
+    refused = client.post(url, {"year": 2026, "number_code": "QĐ", "last_number": 10}, follow=True)
+    assert "không lùi lại được" in refused.content.decode()
