@@ -829,6 +829,77 @@ def apply_quota(
     )
 
 
+def apply_quota_to_bands(
+    members: Sequence[tuple[str, str]],
+    *,
+    organisation_recognised_outstanding: bool,
+    rules: RuleSet,
+    order: Sequence[str] = (),
+) -> QuotaResult:
+    """The same quota for bands decided by conditions (Decree 90/48: no points to rank by).
+
+    `members` are (id, band). The number of places is computed as in `apply_quota`; who keeps them
+    is the evaluator's choice, given as `order` (ids, most deserving first). Without an order every
+    candidate is reported in `ties` and the places follow the input order provisionally."""
+    seen: set[str] = set()
+    for i, (member_id, band) in enumerate(members):
+        if not member_id:
+            raise ScoringError(f"members[{i}].id", "bắt buộc")
+        if member_id in seen:
+            raise ScoringError(f"members[{i}].id", f"“{member_id}” bị trùng")
+        seen.add(member_id)
+        if band not in BAND_CODES:
+            raise ScoringError(f"members[{i}].band", f"phải là một trong: {', '.join(BAND_CODES)}")
+    unknown = [member_id for member_id in order if member_id not in seen]
+    if unknown:
+        raise ScoringError("order", f"không có trong danh sách: {', '.join(unknown)}")
+    ratio = rules.quota_ratio_outstanding if organisation_recognised_outstanding else rules.quota_ratio
+    bands = dict(members)
+    position = {member_id: i for i, member_id in enumerate(order)}
+    candidates = sorted(
+        (member_id for member_id, band in members if band == "xuat_sac"),
+        key=lambda member_id: position.get(member_id, len(position)),
+    )
+    good = sum(1 for band in bands.values() if band == "tot")
+    places = max_excellent_places(
+        good_or_better=good + len(candidates), good_before_quota=good, ratio=ratio, base=rules.quota_base
+    )
+    moved = candidates[places:]
+    for member_id in moved:
+        bands[member_id] = "tot"
+    ties = tuple(candidates) if moved and not order else ()
+    final_good = good + len(moved)
+    lines = [
+        Explanation(
+            "quota",
+            None,
+            Fraction(places),
+            f"Tỷ lệ tối đa {_percent_text(ratio)} số được xếp loại hoàn thành tốt: {len(candidates)} người "
+            f"đủ điều kiện xuất sắc, {places} suất, {final_good} người hoàn thành tốt sau khi áp tỷ lệ"
+            + ("; cấp có thẩm quyền chọn người giữ suất (tạm theo thứ tự danh sách)" if ties else ""),
+        )
+    ]
+    lines += [
+        Explanation(
+            "over_quota",
+            member_id,
+            Fraction(0),
+            f"{member_id} vượt tỷ lệ xuất sắc: xếp hoàn thành tốt nhiệm vụ",
+        )
+        for member_id in moved
+    ]
+    return QuotaResult(
+        max_excellent=places,
+        bands=bands,
+        over_quota=tuple(moved),
+        ties=ties,
+        ratio=ratio,
+        good_count=final_good,
+        small_group=places == 0 and (good + len(candidates)) > 0,
+        explanation=tuple(lines),
+    )
+
+
 # ---------------------------------------------------------------------------------------------------
 # Decree 90/2020 as amended by Decree 48/2023: bands by conditions (§10 of the reference)
 

@@ -136,3 +136,26 @@ def test_total_above_100_is_refused():
     with pytest.raises(ScoringError) as err:
         apply_quota([("A", F(101))], organisation_recognised_outstanding=False, rules=ND335)
     assert err.value.field == "members[0].total_points"
+
+
+def test_decree_90_bands_get_the_same_quota_with_the_evaluators_order():
+    from congvu.evaluation.scoring import apply_quota_to_bands
+
+    nd90 = RULE_SETS["nd90_2020"]
+    # 9 rated good by conditions + 3 meeting the excellent conditions: 2 places (as with totals).
+    members = [("A", "xuat_sac"), ("B", "xuat_sac"), ("C", "xuat_sac")] + [(f"G{i}", "tot") for i in range(9)]
+    members.append(("H", "hoan_thanh"))
+    ordered = apply_quota_to_bands(
+        members, organisation_recognised_outstanding=False, rules=nd90, order=["C", "A", "B"]
+    )
+    assert ordered.max_excellent == 2
+    assert ordered.over_quota == ("B",)
+    assert (ordered.bands["C"], ordered.bands["A"], ordered.bands["B"]) == ("xuat_sac", "xuat_sac", "tot")
+    assert ordered.ties == ()
+    # Without an order nobody is ranked: every candidate is reported for the evaluator to settle.
+    unordered = apply_quota_to_bands(members, organisation_recognised_outstanding=False, rules=nd90)
+    assert unordered.ties == ("A", "B", "C")
+    assert unordered.over_quota == ("C",)
+    with pytest.raises(ScoringError) as err:
+        apply_quota_to_bands([("A", "gioi")], organisation_recognised_outstanding=False, rules=nd90)
+    assert err.value.field == "members[0].band"
