@@ -185,3 +185,14 @@ def test_process_exit_codes_and_nothing_on_stdout_on_error(tmp_path):
     assert failed.returncode != 0
     assert failed.stdout == ""
     assert "products[2].weight: phải là số không âm" in failed.stderr
+
+
+def test_quota_for_decree_90_bands(tmp_path):
+    members = [{"id": i, "band": "xuat_sac"} for i in ("A", "B", "C")]
+    members += [{"id": f"G{i}", "band": "tot"} for i in range(9)]
+    data = run(tmp_path, "quota", {"rule_set": "nd90_2020", "members": members, "order": ["C", "B", "A"]})
+    assert data["max_excellent"] == 2
+    assert data["over_quota"] == ["A"]
+    assert "members[1].band: phải là một trong" in error(
+        tmp_path, "quota", {"members": [{"id": "A", "band": "tot"}, {"id": "B", "band": "gioi"}]}
+    )

@@ -1,7 +1,9 @@
 """`congvu evaluate …`: the year-end evaluation engine from the command line (a stable contract).
 
     congvu evaluate score FILE [--format json|table]   one sheet, or a year from its period totals
-    congvu evaluate quota FILE [--format json|table]   the excellent quota over a group
+    congvu evaluate quota FILE [--format json|table]   the excellent quota over a group (members with
+                                                       total_points, or with a Decree 90/48 band and
+                                                       an optional "order" of the evaluator's choice)
     congvu evaluate year --year Y [--unit U] [--format json|table]   every official's year from the
                                                         stored, approved sheets (nothing is written)
 
@@ -33,6 +35,7 @@ from congvu.evaluation.scoring import (
     SheetInput,
     Subordinate,
     apply_quota,
+    apply_quota_to_bands,
     fmt,
     score_nd90,
     score_sheet,
@@ -422,13 +425,25 @@ class Command(BaseCommand):
 
     def _quota(self, data: dict):
         rules = _rules(data)
+        raw_members = _list(_get(data, "members", ""), "members")
+        # Decree 90/48 members carry a band decided by conditions instead of points.
+        by_band = bool(raw_members) and isinstance(raw_members[0], dict) and "band" in raw_members[0]
         members = []
-        for i, raw in enumerate(_list(_get(data, "members", ""), "members")):
+        for i, raw in enumerate(raw_members):
             where = f"members[{i}]."
             _object(raw, f"members[{i}]")
-            members.append((_text(raw, "id", where), _number(raw, "total_points", where)))
+            if by_band:
+                members.append((_text(raw, "id", where), _text(raw, "band", where)))
+            else:
+                members.append((_text(raw, "id", where), _number(raw, "total_points", where)))
         outstanding = _bool(data, "organisation_recognised_outstanding", "", False)
-        result = apply_quota(members, organisation_recognised_outstanding=outstanding, rules=rules)
+        if by_band:
+            order = [str(x) for x in _list(data.get("order") or [], "order")]
+            result = apply_quota_to_bands(
+                members, organisation_recognised_outstanding=outstanding, rules=rules, order=order
+            )
+        else:
+            result = apply_quota(members, organisation_recognised_outstanding=outstanding, rules=rules)
         out = {
             "max_excellent": result.max_excellent,
             "bands": result.bands,
