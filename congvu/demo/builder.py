@@ -23,6 +23,7 @@ STEPS = [
     "congvu.demo.evaluation",  # Sở Xây dựng: 2025 under Decree 90/48, 2026 quarterly sheets under Decree 335
     "congvu.demo.proposals",  # the Director's reports and the Chairman's decisions (after evaluation)
     "congvu.demo.planning",  # Sở Xây dựng: cadre planning for 2031–2036, checked on the review date
+    "congvu.demo.documents",  # Sở Nội vụ as issuing body: an issued notice, a draft of minutes
 ]
 
 
