@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congvu.core.params import query_id, query_year
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.documents import policy, rendering, selectors, services
 from congvu.documents.contexts import Target, data_and_defaults, effective_blocks
@@ -52,13 +53,12 @@ def _filename(document, ext: str) -> str:
 
 @login_required
 def document_list(request):
-    year = request.GET.get("year", "")
     qs = selectors.document_list(
         fetched_by=request.user,
         query=request.GET.get("q", "").strip(),
         kind=request.GET.get("kind", ""),
         status=request.GET.get("status", ""),
-        year=int(year) if year.isdigit() else None,
+        year=query_year(request),
     )
     qs, sort = sort_queryset(request, qs, _SORTS, "-created")
     if wants_xlsx(request):
@@ -204,7 +204,11 @@ def document_detail(request, pk: int):
     can_edit = not document.is_issued and policy.can_draft(request.user, target)
     form = None
     if not document.is_issued:
-        _data, defaults = data_and_defaults(document.kind, target, document.issuer, request.user)
+        try:
+            _data, defaults = data_and_defaults(document.kind, target, document.issuer, request.user)
+        except ValidationError as exc:  # the data it is written from is gone (e.g. the Director's report)
+            _errors(request, exc)
+            defaults = {}
         current = effective_blocks(defaults, document.blocks)
         if request.method == "POST":
             policy.require(can_edit)
@@ -287,7 +291,11 @@ def document_docx(request, pk: int):
             filename=_filename(document, "docx"),
             content_type=DOCX_TYPE,
         )
-    data, _sha = services.document_render(document=document, fetched_by=request.user)
+    try:
+        data, _sha = services.document_render(document=document, fetched_by=request.user)
+    except ValidationError as exc:  # the data it is written from is gone (e.g. the Director's report)
+        _errors(request, exc)
+        return redirect("documents:detail", pk=document.pk)
     response = HttpResponse(data, content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(document, "docx")}"'
     return response
@@ -327,6 +335,8 @@ def document_pdf(request, pk: int):
 
 @login_required
 def issuer_list(request):
+    if not policy.reads_drafts(request.user):
+        raise Http404  # configuration of DoHA's documents: not a unit's page
     issuers = selectors.issuer_list(fetched_by=request.user)
     form = None
     if policy.can_manage_templates(request.user):
@@ -429,18 +439,18 @@ def template_preview(request, pk: int, kind: str):
     spec = get_kind(kind)
     if spec is None:
         raise Http404
-    raw = request.GET.get("target", "")
+    raw = query_id(request, "target")
     target = None
     if spec.target == INSPECTION:
         qs = inspection_selectors.inspection_list(fetched_by=request.user)
-        insp = qs.filter(pk=raw).first() if raw.isdigit() else qs.order_by("-pk").first()
+        insp = qs.filter(pk=raw).first() if raw else qs.order_by("-pk").first()
         target = Target(INSPECTION, inspection=insp) if insp else None
     elif spec.target == PLAN:
         qs = inspection_selectors.plan_list(fetched_by=request.user)
-        found = qs.filter(pk=raw).first() if raw.isdigit() else qs.order_by("-pk").first()
+        found = qs.filter(pk=raw).first() if raw else qs.order_by("-pk").first()
         target = Target(PLAN, plan=found) if found else None
     else:
-        target = Target(YEAR, year=int(raw) if raw.isdigit() else timezone.localdate().year)
+        target = Target(YEAR, year=query_year(request, "target") or timezone.localdate().year)
     data = services.template_preview(issuer=issuer, kind=kind, target=target, fetched_by=request.user)
     response = HttpResponse(data, content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="xem-truoc-{kind}.docx"'

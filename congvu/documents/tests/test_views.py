@@ -37,6 +37,10 @@ def test_outsider_gets_404_on_every_document_page(client, personas, issued, insp
     for name in ("detail", "docx", "pdf", "issue"):
         assert client.get(reverse(f"documents:{name}", args=[issued.pk])).status_code == 404
     assert client.get(reverse("documents:inspection", args=[inspection.pk])).status_code == 404
+    assert client.get(reverse("documents:plan", args=[inspection.plan_item.plan_id])).status_code == 404
+    assert client.get(reverse("documents:year", args=[2025])).status_code == 404
+    assert client.get(reverse("documents:issuers")).status_code == 404
+    assert client.get(reverse("documents:issuer", args=[issued.issuer_id])).status_code == 404
     response = client.post(
         reverse("documents:draft_open"), {"kind": "notice", "target": f"inspection:{inspection.pk}"}
     )
