@@ -53,7 +53,7 @@ worker: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run.py
-	$(BIN)/python benchmarks/pages.py --scale medium
+	$(BIN)/python benchmarks/pages.py --scale large --clients 10,50 --servers serve,runserver
 
 messages: $(STAMP)
 	cd congvu && ../$(BIN)/congvu makemessages -l en --no-location --no-wrap -i "static/*"
