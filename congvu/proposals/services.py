@@ -154,6 +154,22 @@ def _year_classifications(official_ids: list[int], year: int) -> dict:
     return official_classifications(official_ids=official_ids, years=[year])
 
 
+def _overridden(official_ids, year: int) -> set[int]:
+    """Officials whose discipline in `year` forces "không hoàn thành nhiệm vụ" (the evaluation app's
+    rule: from khiển trách up, for a public-duty violation, effective in the year)."""
+    from congvu.evaluation.selectors import discipline_override_ids
+
+    ids = [i for i in official_ids if i]
+    return discipline_override_ids(official_ids=ids, year=year) if ids else set()
+
+
+def _override_message(official, year: int) -> str:
+    return _(
+        "%(name)s bị kỷ luật từ khiển trách trở lên vì vi phạm trong thi hành công vụ, có hiệu lực trong năm "
+        "%(year)d: chỉ xếp loại “Không hoàn thành nhiệm vụ” (Nghị định 335/2025/NĐ-CP, Điều 20 khoản 4)."
+    ) % {"name": official, "year": year}
+
+
 def _covered_recommendation_ids(exclude_report: DirectorReport) -> set[int]:
     return set(
         Proposal.recommendations.through.objects.exclude(proposal__report=exclude_report).values_list(
@@ -228,20 +244,25 @@ def _generate(report: DirectorReport, actor) -> list[Proposal]:
         year = report.year if report.kind == ReportKind.YEAR else inspection_year(inspection)
         leaders = _leaders(inspection)
         results = _year_classifications([o.pk for o, _s in leaders], year)
+        overridden = _overridden([o.pk for o, _s in leaders], year)
         for official, _subject in leaders:
             result = results.get((official.pk, year))
             if result is None or result.decided or (official.pk, year) in classified:
                 continue
             classified.add((official.pk, year))
+            band, note = result.band, ""
+            if official.pk in overridden and band != "khong_hoan_thanh":
+                band, note = "khong_hoan_thanh", " " + _override_message(official, year)
             total = f" — {_('tổng điểm')} {float(result.total):.2f}".replace(".", ",") if result.total else ""
             add(
                 kind=ProposalKind.CLASSIFICATION,
                 unit=inspection.unit,
                 official=official,
-                value=result.band,
+                value=band,
                 year=year,
                 reasons=_("Theo kết quả đánh giá năm %(year)d (bộ quy tắc %(rules)s)%(total)s.")
-                % {"year": year, "rules": result.rule_set, "total": total},
+                % {"year": year, "rules": result.rule_set, "total": total}
+                + note,
                 origin=ProposalOrigin.EVALUATION,
                 findings=list(
                     Finding.objects.filter(
@@ -409,6 +430,8 @@ def _check_proposal(
                 % {"name": official, "unit": unit.name},
             )
     if kind == ProposalKind.CLASSIFICATION:
+        if value != "khong_hoan_thanh" and official.pk in _overridden([official.pk], year):
+            raise ValidationError(_("Nội dung đề xuất: ") + _override_message(official, year))
         duplicate = report.proposals.filter(kind=kind, official=official, year=year)
         if exclude_pk:
             duplicate = duplicate.exclude(pk=exclude_pk)
@@ -614,6 +637,38 @@ def decision_effects(proposal: Proposal, outcome: str, value: str) -> list[str]:
     return []
 
 
+def decided_value(proposal: Proposal, outcome: str, value: str = "") -> str:
+    """What a decision decides (the proposal's value, the changed one, or "" when rejected), after
+    checking it: a change names another allowed value; a classification of an official disciplined in
+    the year can only be "không hoàn thành". Raises ValidationError naming the field; used by the form's
+    first step and again by `decision_record`."""
+    _check(
+        outcome in DecisionOutcome.values,
+        _("Ý kiến của Chủ tịch: chưa chọn đồng ý, quyết định khác hay không đồng ý."),
+    )
+    if outcome == DecisionOutcome.REJECTED:
+        return ""
+    final = proposal.value
+    if outcome == DecisionOutcome.CHANGED:
+        allowed = allowed_decision_values(proposal)
+        _check(
+            value in allowed,
+            _("Nội dung quyết định: chọn một trong: %(v)s.")
+            % {"v": ", ".join(str(x) for x in allowed.values())},
+        )
+        _check(value != proposal.value, _("Nội dung quyết định trùng với đề xuất: hãy chọn “Đồng ý”."))
+        final = value
+    if (
+        proposal.kind == ProposalKind.CLASSIFICATION
+        and final != "khong_hoan_thanh"
+        and proposal.official_id in _overridden([proposal.official_id], proposal.year)
+    ):
+        raise ValidationError(
+            _("Nội dung quyết định: ") + _override_message(proposal.official, proposal.year)
+        )
+    return final
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -641,29 +696,13 @@ def decision_record(
         % {"s": report.get_status_display()},
     )
     _check(not Decision.objects.filter(proposal=proposal).exists(), _("Đề xuất này đã có quyết định."))
-    _check(
-        outcome in DecisionOutcome.values,
-        _("Ý kiến của Chủ tịch: chưa chọn đồng ý, quyết định khác hay không đồng ý."),
-    )
     document_number = nfc(document_number or "").strip()
     signed_by = nfc(signed_by or "").strip()
     _check(bool(document_number), _("Số, ký hiệu văn bản quyết định: bắt buộc."))
     _check(document_date is not None, _("Ngày văn bản: bắt buộc."))
     _check(document_date <= timezone.localdate(), _("Ngày văn bản: không được sau hôm nay."))
     _check(bool(signed_by), _("Người ký: bắt buộc (ví dụ: Chủ tịch UBND tỉnh Nguyễn Văn A)."))
-    if outcome == DecisionOutcome.ACCEPTED:
-        final = proposal.value
-    elif outcome == DecisionOutcome.CHANGED:
-        allowed = allowed_decision_values(proposal)
-        _check(
-            value in allowed,
-            _("Nội dung quyết định: chọn một trong: %(v)s.")
-            % {"v": ", ".join(str(x) for x in allowed.values())},
-        )
-        _check(value != proposal.value, _("Nội dung quyết định trùng với đề xuất: hãy chọn “Đồng ý”."))
-        final = value
-    else:
-        final = ""
+    final = decided_value(proposal, outcome, value)
     if final in DISCIPLINE_FORMS or final in HANDLING_TO_RECORD:
         effective_date = effective_date or document_date
     else:

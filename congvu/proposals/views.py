@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congvu.accounts.permissions import role_required
+from congvu.core.params import query_year
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.inspections.selectors import inspection_get
 from congvu.proposals import policy, selectors, services
@@ -47,8 +48,7 @@ def _parse_date(text: str):
 
 
 def _year(request) -> int | None:
-    raw = request.GET.get("year", "").strip()
-    return int(raw) if raw.isdigit() else None
+    return query_year(request)
 
 
 @login_required
@@ -374,11 +374,16 @@ def decide(request, pk):
                 messages.success(request, _("Đã ghi nhận quyết định của Chủ tịch UBND tỉnh."))
                 return redirect("proposals:detail", report.pk)
         else:
-            # First submit: show what will be recorded and ask to confirm (nothing written yet).
-            confirming = True
-            effects = services.decision_effects(proposal, data["outcome"], data["value"])
-            form.data = form.data.copy()
-            form.data["confirmed"] = "on"
+            # First submit: check, then show what will be recorded and ask to confirm (nothing written).
+            try:
+                services.decided_value(proposal, data["outcome"], data["value"])
+            except ValidationError as exc:
+                form.add_error(None, _errors(exc))
+            else:
+                confirming = True
+                effects = services.decision_effects(proposal, data["outcome"], data["value"])
+                form.data = form.data.copy()
+                form.data["confirmed"] = "on"
     return render(
         request,
         "proposals/decide.html",

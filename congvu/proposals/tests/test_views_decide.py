@@ -200,3 +200,59 @@ def test_no_decision_on_a_draft(client, personas, report):
             document_date=date(2026, 11, 20),
             signed_by="x",
         )
+
+
+def _discipline_head_in_2025(personas, concluded):
+    from congvu.evaluation.services import discipline_record
+
+    return discipline_record(
+        actor=personas.lead,
+        official=concluded["head"],
+        form="canh_cao",
+        effective_date=date(2025, 10, 1),
+        decision_number="50/QĐ-UBND",
+        decision_date=date(2025, 10, 1),
+        public_duty_violation=True,
+    )
+
+
+def test_a_disciplined_official_is_proposed_as_not_completed(personas, concluded, head_year_result):
+    _discipline_head_in_2025(personas, concluded)
+    report = services.report_create(
+        actor=personas.lead, kind="inspection", inspection=concluded["inspection"]
+    )
+    proposal = report.proposals.get(kind="classification")
+    assert proposal.value == "khong_hoan_thanh"  # the computed "tốt" predates the discipline
+    assert "Điều 20 khoản 4" in proposal.reasons
+
+
+def test_the_chairman_cannot_rate_a_disciplined_official_above_not_completed(
+    client, personas, submitted, concluded
+):
+    _discipline_head_in_2025(personas, concluded)
+    proposal = _proposal(submitted, "tot")
+    client.force_login(personas.leadership)
+    url = reverse("proposals:decide", args=[proposal.pk])
+    first = client.post(url, {"outcome": "accepted", **DOC})
+    assert "chỉ xếp loại “Không hoàn thành nhiệm vụ”" in first.content.decode()
+    assert "Xác nhận ghi quyết định" not in first.content.decode()
+    with pytest.raises(ValidationError, match="Nội dung quyết định"):
+        services.decision_record(
+            actor=personas.leadership,
+            proposal=proposal,
+            outcome="accepted",
+            document_number="1/QĐ",
+            document_date=date(2026, 11, 20),
+            signed_by="Chủ tịch",
+        )
+    assert not Decision.objects.exists()
+    services.decision_record(
+        actor=personas.leadership,
+        proposal=proposal,
+        outcome="changed",
+        value="khong_hoan_thanh",
+        document_number="1/QĐ",
+        document_date=date(2026, 11, 20),
+        signed_by="Chủ tịch",
+    )
+    assert YearResult.objects.get(official=concluded["head"], year=2025).decided_band == "khong_hoan_thanh"
