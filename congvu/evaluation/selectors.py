@@ -97,28 +97,37 @@ def official_unit_on(*, official_id: int, day: date) -> int | None:
 
 
 def rule_set_code_for(
-    *, official: Official, year: int, unit_id: int | None = None, on: date | None = None
+    *, official: Official, year: int, unit_id: int | None = None, on: date | None = None, assignment=True
 ) -> str:
     """The rule set an official is rated under for `year` (on `on`, by default 31/12 of the year):
-    the configured assignment for the unit, else the province-wide one, else the decree default."""
-    assignment = rule_set_assignment_for(year=year, staff_type=official.staff_type, unit_id=unit_id)
-    if assignment is not None:
-        return assignment.rule_set
+    the configured assignment for the unit, else the province-wide one, else the decree default
+    (`assignment=False`: the caller has already looked the assignments up)."""
+    if assignment:
+        found = rule_set_assignments(year=year, unit_id=unit_id).get(official.staff_type)
+        if found is not None:
+            return found.rule_set
     from congvu.evaluation.rules import default_rule_set_code
 
     on = on or date(year, 12, 31)
     return default_rule_set_code(year=year, staff_type=official.staff_type, on=on)
 
 
-def rule_set_assignment_for(*, year: int, staff_type: str, unit_id: int | None):
-    """The stored assignment for a unit (preferred) or the whole province, or None."""
+def rule_set_assignments_all(*, year: int) -> dict:
+    """(unit id or None, staff type) -> the stored assignment, for every unit of the year."""
     from congvu.evaluation.models import RuleSetAssignment
 
-    rows = RuleSetAssignment.objects.filter(year=year, staff_type=staff_type).filter(
-        Q(unit_id=unit_id) | Q(unit__isnull=True)
-    )
-    by_unit = {row.unit_id: row for row in rows}
-    return by_unit.get(unit_id) or by_unit.get(None)
+    return {(row.unit_id, row.staff_type): row for row in RuleSetAssignment.objects.filter(year=year)}
+
+
+def rule_set_assignments(*, year: int, unit_id: int | None) -> dict:
+    """staff type -> the stored assignment for the unit (preferred) or the whole province."""
+    from congvu.evaluation.models import RuleSetAssignment
+
+    found: dict = {}
+    rows = RuleSetAssignment.objects.filter(year=year).filter(Q(unit_id=unit_id) | Q(unit__isnull=True))
+    for row in sorted(rows, key=lambda r: r.unit_id is not None):  # the unit's own row wins
+        found[row.staff_type] = row
+    return found
 
 
 def year_results_by_official(*, official_ids, year: int) -> dict[int, YearResult]:
@@ -134,17 +143,59 @@ _SHEET_ROLE = {AppointmentRole.HEAD: "head", AppointmentRole.DEPUTY: "deputy", A
 def officials_in_post(*, unit_id: int, start: date, end: date) -> dict[int, tuple[str, str]]:
     """official id -> (sheet role, title) for everyone appointed at the unit at some time in
     [start, end]; the highest post wins (head, then deputy, then staff), then the latest."""
+    return posts_by_unit(unit_ids=[unit_id], start=start, end=end).get(unit_id, {})
+
+
+def posts_by_unit(*, unit_ids, start: date, end: date) -> dict[int, dict[int, tuple[str, str]]]:
+    """`officials_in_post` for many units in one query: unit id -> official id -> (role, title)."""
     rows = (
-        Appointment.objects.filter(unit_id=unit_id, start__lte=end)
+        Appointment.objects.filter(unit_id__in=list(unit_ids), start__lte=end)
         .filter(Q(end__isnull=True) | Q(end__gte=start))
-        .values_list("official_id", "role", "title", "start")
+        .values_list("unit_id", "official_id", "role", "title", "start")
     )
-    best: dict[int, tuple[int, date, str, str]] = {}
-    for official_id, role, title, start_day in rows:
+    best: dict[tuple[int, int], tuple[int, int, str, str]] = {}
+    for unit_id, official_id, role, title, start_day in rows:
         key = (_ROLE_RANK.get(role, 2), -start_day.toordinal())
-        if official_id not in best or key < best[official_id][:2]:
-            best[official_id] = (*key, role, title)
-    return {oid: (_SHEET_ROLE.get(role, "staff"), title) for oid, (_r, _s, role, title) in best.items()}
+        if (unit_id, official_id) not in best or key < best[(unit_id, official_id)][:2]:
+            best[(unit_id, official_id)] = (*key, role, title)
+    result: dict[int, dict[int, tuple[str, str]]] = {}
+    for (unit_id, official_id), (_r, _s, role, title) in best.items():
+        result.setdefault(unit_id, {})[official_id] = (_SHEET_ROLE.get(role, "staff"), title)
+    return result
+
+
+def portfolios_by_unit(*, unit_ids, day: date) -> dict[tuple[int, int], frozenset[str]]:
+    """(unit id, deputy's official id) -> field codes of the deputy appointments in force on `day`."""
+    rows = (
+        Appointment.fields.through.objects.filter(
+            appointment__unit_id__in=list(unit_ids),
+            appointment__role=AppointmentRole.DEPUTY,
+            appointment__start__lte=day,
+        )
+        .filter(Q(appointment__end__isnull=True) | Q(appointment__end__gte=day))
+        .values_list("appointment__unit_id", "appointment__official_id", "field__code")
+    )
+    result: dict[tuple[int, int], set[str]] = {}
+    for unit_id, official_id, code in rows:
+        result.setdefault((unit_id, official_id), set()).add(code)
+    return {key: frozenset(codes) for key, codes in result.items()}
+
+
+def lineages(*, unit_ids) -> dict[int, set[int]]:
+    """unit id -> the unit and every unit it absorbed, at any depth (one query for all units)."""
+    from congvu.org.models import UnitLineage
+
+    predecessors: dict[int, set[int]] = {}
+    for predecessor, successor in UnitLineage.objects.values_list("predecessor_id", "successor_id"):
+        predecessors.setdefault(successor, set()).add(predecessor)
+    result = {}
+    for unit_id in unit_ids:
+        seen, frontier = {unit_id}, {unit_id}
+        while frontier:
+            frontier = {p for u in frontier for p in predecessors.get(u, ())} - seen
+            seen |= frontier
+        result[unit_id] = seen
+    return result
 
 
 def portfolio_codes(*, official_ids, unit_id: int, day: date) -> dict[int, frozenset[str]]:
@@ -274,18 +325,20 @@ class YearFigure:
 
 
 def year_figures(
-    *, unit_id: int, year: int, organisation_recognised_outstanding: bool = False
+    *, unit_id: int, year: int, organisation_recognised_outstanding: bool = False, provisional: bool = False
 ) -> dict[int, YearFigure]:
     """The year of every official of the unit with approved sheets: the mean of the periods worked,
     the band, the discipline override (Art. 20(4)(c)), then the excellent quota within the agency and
     within each group of similar posts (the job title); an override takes a person out of the quota.
+    `provisional`: every scored sheet counts, approved or not (a preview before the approvals).
     Raises `ScoringError` naming the official when a sheet cannot be read."""
     from congvu.evaluation.models import PeriodKind, PeriodSheet, SheetStatus
     from congvu.evaluation.rules import RuleSet
     from congvu.evaluation.scoring import Discipline, ScoringError, apply_quota, score_year
 
     rows = (
-        PeriodSheet.objects.filter(unit_id=unit_id, year=year, status=SheetStatus.APPROVED)
+        PeriodSheet.objects.filter(unit_id=unit_id, year=year)
+        .filter(**({} if provisional else {"status": SheetStatus.APPROVED}))
         .exclude(total="")
         .order_by("official_id", "start")
         .values_list(
@@ -353,20 +406,23 @@ def year_figures(
     return figures
 
 
-def year_report(*, year: int, unit_code: str | None = None) -> list[dict]:
+def year_report(*, year: int, unit_code: str | None = None, provisional: bool = False) -> list[dict]:
     """Every official's year from the stored (approved) sheets, unit by unit, with the stored
-    decision if any: what `congvu evaluate year` prints. Nothing is written."""
+    decision if any: what `congvu evaluate year` prints (`provisional`: sheets not yet approved count
+    too). Nothing is written."""
     from congvu.evaluation.models import PeriodSheet, SheetStatus
     from congvu.org.models import Unit
 
     units = Unit.objects.filter(
-        pk__in=PeriodSheet.objects.filter(year=year, status=SheetStatus.APPROVED).values("unit_id")
+        pk__in=PeriodSheet.objects.filter(year=year)
+        .filter(**({} if provisional else {"status": SheetStatus.APPROVED}))
+        .values("unit_id")
     ).order_by("name")
     if unit_code:
         units = units.filter(code=unit_code)
     rows = []
     for unit in units:
-        figures = year_figures(unit_id=unit.pk, year=year)
+        figures = year_figures(unit_id=unit.pk, year=year, provisional=provisional)
         decided = dict(
             YearResult.objects.filter(year=year, official_id__in=list(figures))
             .exclude(decided_band="")

@@ -102,6 +102,7 @@ def task_product_rows(*, official_ids, unit_ids, start: date, end: date, as_of: 
             "field_id",
             "product_type",
             "responsible_id",
+            "unit_id",
             "due_on",
             "completed_on",
             "is_completed",
@@ -205,20 +206,30 @@ def _main_field(products, field_codes: dict[int, str]) -> str | None:
 
 
 def score_period(
-    *, unit_ids, sheets: list[PeriodSheet], portfolios: dict[int, frozenset[str]], field_codes
+    *,
+    unit_ids,
+    sheets: list[PeriodSheet],
+    portfolios: dict[int, frozenset[str]],
+    field_codes,
+    products_of=None,
+    open_counts: tuple[int, Counter] | None = None,
 ) -> None:
-    """Score the sheets of one unit and period in memory (the caller saves them). Approved sheets keep
+    """Score the sheets of one unit and period in memory (the caller saves them); `products_of`
+    (official id -> products) stands for sheets not saved yet, `open_counts` for the unit's tasks of
+    the period not done on time to quality (computed here when not given). Approved sheets keep
     their frozen figures and count as subordinates with them. Staff first, then deputies, then the
     head: d reads the totals of the people under the leader (deputies: within the portfolio)."""
     if not sheets:
         return
     start, end, as_of = sheets[0].start, sheets[0].end, max(s.as_of for s in sheets)
-    open_all, open_by_field = unit_open_fields(unit_ids=unit_ids, start=start, end=end, as_of=as_of)
+    if open_counts is None:
+        open_counts = unit_open_fields(unit_ids=unit_ids, start=start, end=end, as_of=as_of)
+    open_all, open_by_field = open_counts
     code_to_id = {code: pk for pk, code in field_codes.items()}
     order = {SheetRole.STAFF: 0, SheetRole.DEPUTY: 1, SheetRole.HEAD: 2}
     scored: list[tuple[PeriodSheet, str | None]] = []
     for sheet in sorted(sheets, key=lambda s: order[s.role]):
-        products = list(sheet.products.all())
+        products = products_of[sheet.official_id] if products_of is not None else list(sheet.products.all())
         main_field = _main_field(products, field_codes)
         rules = rules_of(sheet)
         if sheet.status != SheetStatus.APPROVED and rules.regime == "points":
@@ -267,3 +278,29 @@ def score_period(
             sheet.band_by_score = result.band_by_score
             sheet.band = result.band
         scored.append((sheet, main_field))
+
+
+def open_counts_by_unit(*, lineages: dict[int, set[int]], start: date, end: date, as_of: date) -> dict:
+    """unit id -> (tasks of the period not done on time to quality, per field), for many units in one
+    query; a predecessor's tasks count for every unit it went into."""
+    done_well = Q(completed_on__isnull=False, completed_on__lte=as_of) & ~Q(quality="failed")
+    done_well &= Q(due_on__isnull=True) | Q(completed_on__lte=F("due_on"))
+    every = set().union(*lineages.values()) if lineages else set()
+    rows = (
+        Task.objects.filter(unit_id__in=list(every))
+        .filter(task_period_q(start, end))
+        .exclude(done_well)
+        .values("unit_id", "field_id")
+        .annotate(n=Count("id"))
+    )
+    owners: dict[int, list[int]] = {}
+    for unit_id, ids in lineages.items():
+        for member in ids:
+            owners.setdefault(member, []).append(unit_id)
+    result = {unit_id: (0, Counter()) for unit_id in lineages}
+    for row in rows:
+        for unit_id in owners.get(row["unit_id"], ()):
+            total, per_field = result[unit_id]
+            per_field[row["field_id"]] += row["n"]
+            result[unit_id] = (total + row["n"], per_field)
+    return result

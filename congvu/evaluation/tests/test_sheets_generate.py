@@ -5,7 +5,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from congvu.evaluation.models import CatalogueItem, PeriodSheet, SheetProduct
 from congvu.evaluation.services import product_add_manual, product_excuse, sheet_self_assess, sheets_generate
@@ -171,3 +171,51 @@ def test_period_that_has_not_started_is_refused(personas, people, nd335_2026):
             as_of=AS_OF,
         )
     assert not PeriodSheet.objects.exists()
+
+
+def test_province_run_makes_every_units_sheets_and_keeps_tasks_with_their_unit(personas, people, nd335_2026):
+    from congvu.evaluation.services import sheets_generate_province
+    from congvu.evaluation.tests.conftest import make_task
+
+    make_task(
+        "SXD-1",
+        personas.unit,
+        people["staff"],
+        received=date(2026, 1, 5),
+        due=date(2026, 2, 1),
+        completed=date(2026, 1, 30),
+        quality="passed",
+    )
+    make_task(
+        "STP-1",
+        personas.other_unit,
+        people["foreign"],
+        received=date(2026, 1, 5),
+        due=date(2026, 2, 1),
+        completed=date(2026, 2, 3),
+        quality="passed",
+    )
+    make_task(
+        "STP-2",
+        personas.other_unit,
+        people["staff"],
+        received=date(2026, 1, 5),
+        due=date(2026, 2, 1),
+        completed=date(2026, 2, 3),
+        quality="passed",
+    )
+    with pytest.raises(PermissionDenied):
+        sheets_generate_province(actor=personas.unit_head, year=2026, period_number=1, as_of=AS_OF)
+    made = sheets_generate_province(actor=personas.lead, year=2026, period_number=1, as_of=AS_OF)
+    assert {unit_id: len(sheets) for unit_id, sheets in made.items()} == {
+        personas.unit.pk: 4,
+        personas.other_unit.pk: 1,
+    }
+    # The staff member's task at the other unit is not a product of the Sở Xây dựng sheet.
+    assert list(_staff_sheet(people).products.values_list("code", flat=True)) == ["SXD-1"]
+    foreign = PeriodSheet.objects.get(official=people["foreign"])
+    assert list(foreign.products.values_list("code", flat=True)) == ["STP-1"]
+    assert foreign.score["c"] == "75"  # two days late: one delay, −25 % of its progress points
+    # A second run refreshes the same sheets.
+    again = sheets_generate_province(actor=personas.lead, year=2026, period_number=1, as_of=AS_OF)
+    assert sum(len(v) for v in again.values()) == 5 and PeriodSheet.objects.count() == 5

@@ -53,3 +53,16 @@ def test_table_and_unit_filter(personas, seven):
 def test_unknown_unit_is_a_clear_error(personas, seven):
     with pytest.raises(CommandError, match="--unit"):
         _run("--year", "2026", "--unit", "KHONG-CO")
+
+
+def test_provisional_counts_sheets_not_yet_approved(personas, seven):
+    from congvu.evaluation.tests.conftest import approved_sheet
+
+    approved_sheet(seven[6], personas.unit, 2, "100", status="reviewed")
+    approved_only = {row["official"]: row for row in json.loads(_run("--year", "2026", "--format", "json"))}
+    preview = {
+        row["official"]: row
+        for row in json.loads(_run("--year", "2026", "--format", "json", "--provisional"))
+    }
+    assert approved_only["CV-6"]["total"] == 60 and approved_only["CV-6"]["periods"] == 1
+    assert preview["CV-6"]["total"] == 80 and preview["CV-6"]["periods"] == 2

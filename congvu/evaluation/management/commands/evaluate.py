@@ -368,6 +368,9 @@ class Command(BaseCommand):
         year.add_argument("--year", type=int, required=True)
         year.add_argument("--unit", help="unit code (default: every unit)")
         year.add_argument("--format", choices=["json", "table"], default="table")
+        year.add_argument(
+            "--provisional", action="store_true", help="count sheets not yet approved too (a preview)"
+        )
 
     def handle(self, *args, action, **options):
         if action == "year":
@@ -468,7 +471,7 @@ class Command(BaseCommand):
         if unit and not Unit.objects.filter(code=unit).exists():
             raise CommandError(f"--unit: không có đơn vị mã “{unit}”")
         try:
-            rows = year_report(year=options["year"], unit_code=unit)
+            rows = year_report(year=options["year"], unit_code=unit, provisional=options["provisional"])
         except (ScoringError, RuleSetError) as exc:
             raise CommandError(str(exc)) from None
         if options["format"] == "json":
