@@ -229,3 +229,17 @@ def test_submission_and_decisions_notify_the_people_concerned(personas, report):
     _decide(personas, report, "khien_trach")
     assert Notification.objects.filter(user=personas.unit_head, text__contains="Khiển trách").exists()
     assert not Notification.objects.filter(user=personas.outsider, link__startswith="/proposals/").exists()
+
+
+def test_lead_drops_a_proposal_from_the_draft_and_it_is_audited(client, personas, report):
+    from congvu.core.models import AuditEvent
+
+    proposal = report.proposals.get(value="correction")
+    url = reverse("proposals:proposal_delete", args=[proposal.pk])
+    client.force_login(personas.inspector)
+    assert client.post(url).status_code == 403
+    client.force_login(personas.lead)
+    assert client.post(url).status_code == 302
+    assert not Proposal.objects.filter(pk=proposal.pk).exists()
+    event = AuditEvent.objects.get(action="proposal.delete", object_id=str(proposal.pk))
+    assert event.before["value"] == "correction"
