@@ -441,7 +441,7 @@ def build_report(doc):
     paragraphs(doc, "assessment")
     heading2(doc, "IV. KIẾN NGHỊ, ĐỀ XUẤT")
     tag(doc, "{%p for r in recommendations %}")
-    body(doc, "{{ r.index }}. {{ r.kind }} — {{ r.addressee }}: {{ r.content }}{{ r.deadline_text }}")
+    body(doc, "{{ r.index }}. {{ r.kind }} — {{ r.addressee }}: {{ r.sentence }}")
     tag(doc, "{%p endfor %}")
     paragraphs(doc, "proposals")
 

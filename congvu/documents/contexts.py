@@ -155,7 +155,9 @@ def _recommendations(fetched_by, inspection) -> list[dict]:
                 "addressee": addressee,
                 "content": r.content,
                 "deadline": dmy(r.deadline) if r.deadline else _("Không thời hạn"),
-                "deadline_text": _(" Thời hạn: %(day)s.") % {"day": dmy(r.deadline)} if r.deadline else "",
+                # the content as a sentence, with its deadline when it has one
+                "sentence": r.content.strip().rstrip(".;")
+                + (_("; thời hạn thực hiện: %(day)s.") % {"day": dmy(r.deadline)} if r.deadline else "."),
                 "official": r.official,
             }
         )
@@ -425,7 +427,7 @@ def _report_data(fetched_by, target, issuer) -> tuple[dict, dict]:
     data = _inspection_base(fetched_by, inspection, issuer)
     data["leader_results"] = _leader_results(fetched_by, inspection)
     data["sample_results"] = _sample_results(fetched_by, inspection)
-    data["findings"] = _findings(fetched_by, inspection, confirmed_only=False)
+    data["findings"] = _findings(fetched_by, inspection, confirmed_only=True)
     data["recommendations"] = _recommendations(fetched_by, inspection)
     defaults = {
         "summary": _("Kết quả kiểm tra công vụ tại %(unit)s") % {"unit": inspection.unit.name},

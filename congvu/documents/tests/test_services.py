@@ -239,3 +239,19 @@ def test_a_sequence_started_on_paper_continues_after_its_last_number(personas, i
             actor=personas.lead, issuer=issuer, year=2025, number_code="QĐ", last_number=200
         )
     assert AuditEvent.objects.filter(action="document.number_counter_set").count() == 1
+
+
+def test_report_to_the_chairman_gives_each_recommendation_with_its_deadline(
+    personas, issuer, full_inspection
+):
+    draft = services.document_draft_open(
+        actor=personas.lead, kind="report", target=inspection_target(full_inspection)
+    )
+    text = docx_checks.full_text(
+        docx_checks.open_docx(services.document_render(document=draft, fetched_by=personas.lead)[0])
+    )
+    assert (
+        "Chấn chỉnh — Sở Xây dựng (Trần Thị Phó): Chấn chỉnh việc giải quyết hồ sơ quá hạn; "
+        "thời hạn thực hiện: 30/09/2025." in text
+    )
+    assert "Nguyễn Văn Giám Đốc (Giám đốc):" in text and "Trần Thị Phó (Phó Giám đốc):" in text
