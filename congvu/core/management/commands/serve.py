@@ -128,8 +128,11 @@ class Command(BaseCommand):
         Application().run()
 
     def _granian(self, host: str, port: int, workers: int, threads: int, options) -> None:
-        from granian.constants import Interfaces
-        from granian.server import Server
+        try:
+            from granian.constants import Interfaces
+            from granian.server import Server
+        except ImportError:
+            raise CommandError("granian chưa được cài (chỉ dùng để đo so sánh): pip install '.[bench]'") from None
 
         Server(
             "congvu.wsgi:application",
