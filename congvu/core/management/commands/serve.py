@@ -132,7 +132,9 @@ class Command(BaseCommand):
             from granian.constants import Interfaces
             from granian.server import Server
         except ImportError:
-            raise CommandError("granian chưa được cài (chỉ dùng để đo so sánh): pip install '.[bench]'") from None
+            raise CommandError(
+                "granian chưa được cài (chỉ dùng để đo so sánh): pip install '.[bench]'"
+            ) from None
 
         Server(
             "congvu.wsgi:application",
