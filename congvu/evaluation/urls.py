@@ -10,6 +10,7 @@ urlpatterns = [
     path("results/<int:pk>/decide/", views.result_decide, name="result_decide"),
     path("sheets/", views.sheets, name="sheets"),
     path("sheets/generate/", views.sheets_generate, name="sheets_generate"),
+    path("sheets/generate-province/", views.sheets_generate_province, name="sheets_generate_province"),
     path("sheets/<int:pk>/", views.sheet_detail, name="sheet"),
     path("sheets/<int:pk>/products/", views.product_add, name="product_add"),
     path("sheets/<int:pk>/<str:step>/", views.sheet_step, name="sheet_step"),

@@ -298,6 +298,7 @@ def sheets(request):
                 }
             ),
             "can_generate": request.user.has_role("focal", "unit_head", "lead", "admin"),
+            "can_generate_province": request.user.has_role("lead", "admin"),
         },
     )
 
@@ -322,6 +323,27 @@ def sheets_generate(request):
         for field, errors in form.errors.items():
             messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
     return redirect(f"{_url('evaluation:sheets')}?year={year}&unit={unit.code}")
+
+
+@require_POST
+@role_required("lead", "admin")
+def sheets_generate_province(request):
+    year = _year(request)
+    form = forms.GenerateForm(request.POST)
+    if form.is_valid():
+        try:
+            made = services.sheets_generate_province(actor=request.user, year=year, **form.cleaned_data)
+            messages.success(
+                request,
+                _("Đã lập hoặc cập nhật %(n)d phiếu của %(u)d đơn vị từ sổ theo dõi.")
+                % {"n": sum(len(v) for v in made.values()), "u": len(made)},
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+    return redirect(f"{_url('evaluation:sheets')}?year={year}")
 
 
 def _general_rows(sheet: PeriodSheet):

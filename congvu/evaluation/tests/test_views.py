@@ -253,3 +253,17 @@ def test_discipline_page_records_and_exports(client, personas, people):
         )
         == 1
     )
+
+
+def test_lead_generates_every_units_sheets_from_the_page_and_unit_users_cannot(
+    client, personas, people, nd335_2026
+):
+    url = reverse("evaluation:sheets_generate_province")
+    data = {"year": 2026, "period_kind": "quarter", "period_number": 1, "as_of": "10/04/2026"}
+    assert _client(client, personas.unit_head).post(url, data).status_code == 403
+    assert not PeriodSheet.objects.exists()
+    page = _client(client, personas.lead).get(reverse("evaluation:sheets") + "?year=2026").content.decode()
+    assert 'data-testid="generate-province-form"' in page
+    client.post(url, data)
+    assert PeriodSheet.objects.filter(unit=personas.unit).count() == 4
+    assert PeriodSheet.objects.filter(unit=personas.other_unit).count() == 1
