@@ -145,6 +145,9 @@ def year_result_decide(
             rule_set=rule_set_code_for(official=official, year=year, unit_id=unit_id),
         )
     _require_unit_actor(actor, result.unit_id)
+    if not result.role:  # decided before any computation: the post held during the year
+        post = posts_by_unit(unit_ids=[result.unit_id], start=date(year, 1, 1), end=date(year, 12, 31))
+        result.role = post.get(result.unit_id, {}).get(official.pk, ("", ""))[0]
     if actor.role == "unit_head" and result.role == "head":
         raise PermissionDenied(
             _("Người đứng đầu đơn vị do Chủ tịch UBND tỉnh xếp loại; thủ trưởng đơn vị không ghi được.")

@@ -184,3 +184,24 @@ def test_unit_head_cannot_decide_for_another_unit_or_for_a_head(personas, people
             actor=personas.focal, official=people["staff"], year=2026, band="tot", decision_document="QĐ 3"
         )
     assert not YearResult.objects.filter(decided_band__gt="").exists()
+
+
+def test_unit_head_cannot_record_the_heads_classification_even_before_any_computation(
+    personas, people, nd335_2026
+):
+    with pytest.raises(PermissionDenied):
+        year_result_decide(
+            actor=personas.unit_head,
+            official=people["head"],
+            year=2026,
+            band="xuat_sac",
+            decision_document="QĐ 2",
+        )
+    result = year_result_decide(
+        actor=personas.leadership,
+        official=people["head"],
+        year=2026,
+        band="tot",
+        decision_document="QĐ 45/QĐ-UBND",
+    )
+    assert result.role == "head"
