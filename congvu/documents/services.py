@@ -235,6 +235,7 @@ def document_issue(*, actor, document: Document, issued_on: date | None = None) 
             audit_record(
                 actor=actor, action="document.issue", obj=locked, after=snapshot(locked, AUDIT_FIELDS)
             )
+            _record_on_inspection(actor, locked)
             if pdf_ready:
                 transaction.on_commit(lambda: _enqueue_pdf(locked.pk))
     except Exception:
@@ -242,6 +243,35 @@ def document_issue(*, actor, document: Document, issued_on: date | None = None) 
             locked.docx.storage.delete(saved_name)  # nothing half-written: no file without its row
         raise
     return locked
+
+
+# The inspection fields an issued decision or conclusion notice fills in, when still empty.
+INSPECTION_NUMBER_FIELDS = {
+    "decision": ("decision_number", "decision_date"),
+    "conclusion": ("conclusion_number", "conclusion_date"),
+}
+
+
+def _record_on_inspection(actor, document: Document) -> None:
+    """An issued decision (conclusion notice) is the inspection's decision (conclusion): its number
+    and date go on the inspection through the inspections app's service, unless someone already
+    entered them by hand — a number typed from a paper decision is never overwritten."""
+    fields = INSPECTION_NUMBER_FIELDS.get(document.kind)
+    if fields is None or document.inspection_id is None:
+        return
+    from congvu.inspections import services as inspection_services
+    from congvu.inspections.models import Inspection
+
+    inspection = Inspection.objects.get(pk=document.inspection_id)
+    number_field, date_field = fields
+    if getattr(inspection, number_field) or inspection.status == "closed":
+        return
+    inspection_services.inspection_update(
+        actor=actor,
+        inspection=inspection,
+        expected_version=None,
+        **{number_field: document.code, date_field: document.issued_on},
+    )
 
 
 def _enqueue_pdf(document_id: int) -> None:

@@ -255,3 +255,23 @@ def test_report_to_the_chairman_gives_each_recommendation_with_its_deadline(
         "thời hạn thực hiện: 30/09/2025." in text
     )
     assert "Nguyễn Văn Giám Đốc (Giám đốc):" in text and "Trần Thị Phó (Phó Giám đốc):" in text
+
+
+def test_issued_decision_becomes_the_inspections_decision_when_none_was_entered(personas, issuer, plan):
+    from congvu.inspections import services as insp_services
+
+    inspection = insp_services.inspection_create(
+        actor=personas.lead, kind="scheduled", plan_item=plan.items.get(), self_report_due=date(2025, 7, 15)
+    )
+    insp_services.team_member_add(actor=personas.lead, inspection=inspection, user=personas.lead, role="head")
+    issued = _issue(personas, "decision", inspection_target(inspection), day=date(2025, 7, 1))
+    inspection.refresh_from_db()
+    assert (inspection.decision_number, inspection.decision_date) == (issued.code, date(2025, 7, 1))
+    # now the workflow's guard is satisfied: the lead can move it to "decided"
+    insp_services.inspection_transition(actor=personas.lead, inspection=inspection, to_status="decided")
+
+
+def test_a_decision_number_typed_by_hand_is_never_overwritten(personas, issuer, inspection):
+    _issue(personas, "decision", inspection_target(inspection))
+    inspection.refresh_from_db()
+    assert inspection.decision_number == "15/QĐ-SNV"
