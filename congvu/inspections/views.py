@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from congvu.accounts.permissions import role_required
+from congvu.core.params import query_id, query_year
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.inspections import policy, selectors, services
 from congvu.inspections.forms import (
@@ -119,11 +120,7 @@ _SORTS = {
 
 @login_required
 def inspection_list(request):
-    try:
-        year = int(request.GET.get("year") or 0) or None
-        unit_id = int(request.GET.get("unit") or 0) or None
-    except ValueError:
-        year = unit_id = None
+    year, unit_id = query_year(request), query_id(request, "unit")
     qs = selectors.inspection_list(
         fetched_by=request.user,
         query=request.GET.get("q", "").strip(),
@@ -1318,10 +1315,7 @@ _PLAN_SORTS = {"year": "year", "title": "title", "status": "status", "items": "i
 def plan_list(request):
     if not request.user.is_province_wide:
         raise Http404
-    try:
-        year = int(request.GET.get("year") or 0) or None
-    except ValueError:
-        year = None
+    year = query_year(request)
     qs = selectors.plan_list(
         fetched_by=request.user,
         year=year,

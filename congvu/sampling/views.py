@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congvu.accounts.permissions import require_role, role_required
+from congvu.core.params import query_id
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.sampling import exports, guide, policy, selectors, services
@@ -57,7 +58,7 @@ def sample_list(request):
         query=request.GET.get("q", "").strip(),
         status=request.GET.get("status", "").strip(),
         register=request.GET.get("register", "").strip(),
-        inspection_id=int(request.GET["inspection"]) if request.GET.get("inspection", "").isdigit() else None,
+        inspection_id=query_id(request, "inspection"),
     )
     qs, sort = sort_queryset(request, qs, _LIST_SORTS, "-created")
     if wants_xlsx(request):

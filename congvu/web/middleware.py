@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 
 
 class CookieLocaleMiddleware:
@@ -22,3 +24,25 @@ class CookieLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class QueryStringGuardMiddleware:
+    """A query string holding a NUL or another control character is refused with a 400 and a
+    message. Such a value is never a real search, and PostgreSQL cannot hold a NUL in text: passed
+    on to a filter it would end in a 500 (issue #14, item 5). Tab and line breaks are allowed."""
+
+    ALLOWED = {"\t", "\n", "\r"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for key, values in request.GET.lists():
+            for text in (key, *values):
+                if any(ch < " " and ch not in self.ALLOWED for ch in text):
+                    return HttpResponseBadRequest(
+                        gettext("Địa chỉ trang có ký tự điều khiển không hợp lệ (tham số “%(name)s”).")
+                        % {"name": key[:50].replace("\x00", "")},
+                        content_type="text/plain; charset=utf-8",
+                    )
+        return self.get_response(request)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congvu.accounts.permissions import role_required
+from congvu.core.params import query_year
 from congvu.core.tables import wants_xlsx, xlsx_response
 from congvu.workdays.forms import CalculatorForm, CalendarDayForm
 from congvu.workdays.models import CalendarDay
@@ -68,8 +69,8 @@ def _calculate(form: CalculatorForm) -> dict:
 @login_required
 def calendar(request, year: int | None = None):
     today = timezone.localdate()
-    if year is None and request.GET.get("year", "").isdigit():  # the page's year picker
-        return redirect("workdays:calendar", int(request.GET["year"]))
+    if year is None and query_year(request):  # the page's year picker
+        return redirect("workdays:calendar", query_year(request))
     if year is None:
         year = today.year
     if not 1 <= year <= 9999:
