@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from congvu.core.text import fold
-from congvu.registers.models import AssigningAuthority, ProductType, Quality
+from congvu.registers.models import AssigningAuthority, Channel, ProductType, Quality
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,27 @@ PRODUCT_CHOICES = _choices(
         "council_submission": ("Trình HĐND", "Tờ trình HĐND", "Nội dung trình HĐND tỉnh"),
         "report": ("BC",),
         "other": ("Khác",),
+    },
+)
+CHANNEL_CHOICES = _choices(
+    Channel,
+    {
+        "online": (
+            "Trực tuyến",
+            "Nộp trực tuyến",
+            "Dịch vụ công trực tuyến",
+            "DVC trực tuyến",
+            "Online",
+            "Qua mạng",
+        ),
+        "direct": (
+            "Trực tiếp",
+            "Nộp trực tiếp",
+            "Bưu chính",
+            "Dịch vụ bưu chính",
+            "Qua bưu điện",
+            "Bưu điện",
+        ),
     },
 )
 QUALITY_CHOICES = _choices(
@@ -322,6 +343,7 @@ DOSSIERS = Register(
                 "Đơn vị xử lý",
                 "Đơn vị giải quyết",
                 "Cơ quan giải quyết",
+                "Cơ quan chủ trì giải quyết",
                 "Cơ quan",
                 "Cơ quan thực hiện",
             ),
@@ -383,6 +405,15 @@ DOSSIERS = Register(
             "Hồ sơ trễ hạn đã có phiếu xin lỗi và hẹn lại ngày trả. " + _BOOL,
             "",
             aliases=("Xin lỗi", "Có phiếu xin lỗi", "Phiếu xin lỗi và hẹn lại"),
+        ),
+        Column(
+            "channel",
+            "Hình thức nộp",
+            "choice",
+            f"Hồ sơ nộp {_labels(Channel).lower()}. Để trống: không rõ (Biểu 06a tính vào trực tiếp).",
+            "Trực tuyến",
+            aliases=("Hình thức nộp hồ sơ", "Kênh tiếp nhận", "Hình thức tiếp nhận", "Kênh nộp"),
+            choices=CHANNEL_CHOICES,
         ),
     ),
 )

@@ -38,6 +38,7 @@ from congvu.metrics.cache import data_version_bump
 from congvu.org.models import Unit
 from congvu.registers.columns import REGISTERS, Column, Register, header_key
 from congvu.registers.models import Dossier, ImportRun, Task
+from congvu.registers.official import Catalogue, OfficialForm, adapt
 from congvu.registers.readers import UnreadableFile, column_letter, open_sheet
 from congvu.registers.staging import Stage, StageColumn
 from congvu.registers.validation import (
@@ -104,6 +105,7 @@ DOSSIER_STAGE = (
     StageColumn("returned_on", "date", "returned_on"),
     StageColumn("status", "text", "status"),
     StageColumn("apology_slip", "boolean", "apology_slip"),
+    StageColumn("channel", "text", "channel"),
 )
 TASK_STAGE = (
     StageColumn("content", "text", "content"),
@@ -284,6 +286,8 @@ class _Importer:
         self.suspects: set[str] = set()
         self._folded: dict[str, str] = {}  # procedure -> folded procedure
         self.allowed: frozenset[int] | None = None
+        self.official: OfficialForm | None = None  # the dossier register in its official form
+        self.catalogue: Catalogue | None = None
         if run.unit_id:
             from congvu.org.selectors import unit_with_predecessor_ids
 
@@ -360,6 +364,8 @@ class _Importer:
             self.finish(Status.REJECTED)
             return
         self.column_offset = sheet.column_offset
+        if self.spec.name == "dossiers":
+            sheet, self.official = adapt(sheet)
         stage = Stage(
             table=(Task if self.spec.name == "tasks" else Dossier)._meta.db_table,
             columns=TASK_STAGE if self.spec.name == "tasks" else DOSSIER_STAGE,
@@ -465,6 +471,8 @@ class _Importer:
                 continue
             at[column.key] = idx
             self.header_names[column.key] = text
+        if self.official is not None:
+            self._plan_official(at)
         for column in self.spec.columns:
             if column.required and column.key not in at:
                 self.error(header_row, None, column.header, "", f"Thiếu cột bắt buộc “{column.header}”.")
@@ -479,10 +487,36 @@ class _Importer:
         self.slot = {c.key: i for i, c in enumerate(self.spec.columns)}
         return set(at)
 
+    def _plan_official(self, at: dict[str, int]) -> None:
+        """The official register: the field is read from the procedure (or its TTHC code) through the
+        catalogue, the return date is the completion date when no column says otherwise, and the
+        errors name the file's own headers."""
+        form = self.official
+        self.notes.append(
+            "Tệp là Sổ theo dõi hồ sơ theo mẫu (Mẫu 06 TT 01/2018/TT-VPCP, Mẫu 07 TT 03/2025/TT-VPCP): "
+            "lĩnh vực lấy theo danh mục thủ tục hành chính."
+        )
+        for key in ("procedure_code", "procedure"):
+            if key in form.at:
+                at["field"] = form.at[key]
+                self.header_names["field"] = form.labels[key]
+                break
+        if "completed_on" not in at and "returned_on" in at:
+            at["completed_on"] = at["returned_on"]
+            self.notes.append("Sổ không có cột ngày có kết quả: ngày hoàn thành là ngày trả kết quả.")
+        for key, label in form.labels.items():
+            if key in self.header_names:
+                self.header_names[key] = label
+        if form.unknown:
+            self.notes.append("Bỏ qua các cột không dùng đến: " + "; ".join(form.unknown) + ".")
+        self.catalogue = Catalogue()
+
     def _converter(self, column: Column):
         """(function, cached?) for a column."""
         clean, lookups = self.clean, self.lookups
         kind = column.kind
+        if kind == "field" and self.catalogue is not None:
+            return self.catalogue.field_of, True
         if kind == "code":
             limit = column.max_length
 
@@ -532,9 +566,14 @@ class _Importer:
         raise ValueError(kind)
 
     def _choice_labels(self, column: Column) -> list[str]:
-        from congvu.registers.models import AssigningAuthority, ProductType, Quality
+        from congvu.registers.models import AssigningAuthority, Channel, ProductType, Quality
 
-        enum = {"authority": AssigningAuthority, "product_type": ProductType, "quality": Quality}[column.key]
+        enum = {
+            "authority": AssigningAuthority,
+            "product_type": ProductType,
+            "quality": Quality,
+            "channel": Channel,
+        }[column.key]
         return [str(label) for _value, label in enum.choices]
 
     def _validate(self, rows, stage: Stage, header_row: int, estimated: int) -> None:
@@ -618,6 +657,19 @@ class _Importer:
             self.notes.append(f"Bỏ qua {footer} dòng chân trang (chữ ký, ghi chú) sau dòng tổng cộng.")
         if blank:
             self.notes.append(f"Bỏ qua {blank} dòng trống.")
+        if self.official is not None and self.official.footer_rows:
+            self.notes.append(
+                f"Bỏ qua {self.official.footer_rows} dòng chân sổ (tổng số, nơi lập, người lập sổ)."
+            )
+        if self.catalogue is not None and self.catalogue.unknown:
+            names = sorted(self.catalogue.unknown.values(), key=fold)
+            self.run.unknown_procedures = names
+            self.notes.append(
+                f"{len(names)} thủ tục chưa có trong danh mục TTHC (chưa biết lĩnh vực): "
+                + "; ".join(names[:20])
+                + ("…" if len(names) > 20 else "")
+                + ". Gắn lĩnh vực cho các thủ tục này rồi nhập lại tệp."
+            )
         if done == 0 and self.error_count == errors_before:
             self.error(header_row, None, "", "", "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề cột.")
 
@@ -653,7 +705,11 @@ class _Importer:
         in_charge = lookups.in_charge
         tasks = self.spec.name == "tasks"
         required_keys = REQUIRED[self.spec.name]
-        required = [(slot[k], at[k], names[k]) for k in required_keys if k in at]
+        required = []
+        for k in required_keys:
+            # One message per cell: the official register reads the field from the procedure's cell.
+            if k in at and all(at[k] != r[1] for r in required):
+                required.append((slot[k], at[k], names[k]))
         required_get = itemgetter(*[r[0] for r in required]) if len(required) > 1 else None
         first_day = "received_on"
         orders = (
@@ -784,11 +840,12 @@ class _Importer:
 
             return task_row
 
-        procedure_s, returned_s, status_s, apology_s = (
+        procedure_s, returned_s, status_s, apology_s, channel_s = (
             s["procedure"],
             s["returned_on"],
             s["status"],
             s["apology_slip"],
+            s["channel"],
         )
         folded_cache = self._folded
 
@@ -817,6 +874,7 @@ class _Importer:
                 v[returned_s],
                 v[status_s] or "",
                 v[apology_s] is True,
+                v[channel_s] or "",
             )
 
         return dossier_row

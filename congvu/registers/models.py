@@ -124,6 +124,44 @@ class Task(models.Model):
         return f"{self.external_code}: {self.content[:80]}"
 
 
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Trực tuyến")
+    DIRECT = "direct", _("Trực tiếp, dịch vụ bưu chính")
+
+
+class Ending(models.TextChoices):
+    WITHDRAWN = "withdrawn", _("Công dân rút hồ sơ")
+    REJECTED = "rejected", _("Từ chối giải quyết")
+    STOPPED = "stopped", _("Dừng giải quyết")
+
+
+class Procedure(models.Model):
+    """An administrative procedure of the catalogue (danh mục thủ tục hành chính): its name and
+    national code, and the field (lĩnh vực) it belongs to. The official register (Sổ theo dõi hồ sơ)
+    names the procedure but not the field; the importer finds the field here."""
+
+    code = models.CharField(_("mã TTHC"), max_length=50, blank=True)
+    name = models.CharField(_("tên thủ tục hành chính"), max_length=300)
+    name_folded = models.CharField(_("tên không dấu"), max_length=300, editable=False, unique=True)
+    field = models.ForeignKey(
+        "org.Field", verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures"
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("danh mục thủ tục hành chính")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~models.Q(code=""), name="procedure_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})" if self.code else self.name
+
+
 class Dossier(models.Model):
     """An administrative-procedure dossier (hồ sơ thủ tục hành chính), DOMAIN §4."""
 
@@ -166,6 +204,23 @@ class Dossier(models.Model):
     returned_on = models.DateField(_("ngày trả kết quả"), null=True, blank=True)
     status = models.CharField(_("trạng thái"), max_length=100, blank=True)
     apology_slip = models.BooleanField(_("phiếu xin lỗi"), default=False)
+    channel = models.CharField(
+        _("hình thức nộp"),
+        max_length=10,
+        choices=Channel.choices,
+        blank=True,
+        db_default="",  # the import's set-based merge inserts rows without naming this column
+        help_text=_("trống: tệp không ghi; Biểu 06a tính vào trực tiếp, bưu chính"),
+    )
+    # What ended the dossier other than a result (Decree 118/2025): withdrawn, rejected, stopped.
+    ending = models.CharField(
+        _("kết thúc khác"), max_length=10, choices=Ending.choices, blank=True, db_default=""
+    )
+    ended_on = models.DateField(_("ngày kết thúc khác"), null=True, blank=True)
+    # The latest supplement request (Mẫu 02): the clock stands from `waiting_since` until the
+    # applicant supplies the papers (`waiting_until`, empty while still waiting).
+    waiting_since = models.DateField(_("ngày yêu cầu bổ sung"), null=True, blank=True)
+    waiting_until = models.DateField(_("ngày nhận bổ sung"), null=True, blank=True)
     import_run = models.ForeignKey(
         "registers.ImportRun",
         null=True,
@@ -199,6 +254,48 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.external_code
+
+
+class DossierEvent(models.Model):
+    """Something that happened to a dossier between receipt and result and that moves its clock
+    (Decree 118/2025, TT 03/2025 Mẫu 02, 04, 05): a supplement request and the papers' arrival, an
+    apology with a new appointment date, a stop of handling, a withdrawal, a rejection. Read from the
+    register's notes column ("Ghi chú"); the text it came from is kept."""
+
+    class Kind(models.TextChoices):
+        SUPPLEMENT_REQUEST = "supplement_request", _("Yêu cầu bổ sung hồ sơ")
+        SUPPLEMENT_RECEIVED = "supplement_received", _("Nhận hồ sơ bổ sung")
+        EXTENSION = "extension", _("Xin lỗi và hẹn lại ngày trả")
+        STOP = "stop", _("Dừng giải quyết")
+        WITHDRAWAL = "withdrawal", _("Công dân rút hồ sơ")
+        REJECTION = "rejection", _("Từ chối giải quyết")
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("sự kiện"), max_length=20, choices=Kind.choices)
+    on = models.DateField(_("ngày"))
+    new_due_on = models.DateField(_("hẹn trả mới"), null=True, blank=True)
+    text = models.CharField(_("ghi chú gốc"), max_length=500, blank=True)
+    import_run = models.ForeignKey(
+        "registers.ImportRun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("lần nhập"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "dossier__unit_id"
+
+    class Meta:
+        verbose_name = _("sự kiện hồ sơ")
+        verbose_name_plural = _("sự kiện hồ sơ")
+        ordering = ["dossier", "on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on:%d/%m/%Y}"
 
 
 class ImportRun(models.Model):
@@ -256,6 +353,12 @@ class ImportRun(models.Model):
         help_text=_("dòng tiêu đề, dòng tổng cộng, chuyển mã TCVN3/VNI"),
     )
     dry_run = models.BooleanField(_("chạy thử"), default=False, help_text=_("kiểm tra và đếm, không lưu"))
+    unknown_procedures = models.JSONField(
+        _("thủ tục chưa có trong danh mục"),
+        default=list,
+        blank=True,
+        help_text=_("tên thủ tục (sổ theo mẫu) chưa gắn lĩnh vực: cần bổ sung danh mục rồi nhập lại"),
+    )
     job_id = models.CharField(_("mã tác vụ nền"), max_length=64, blank=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+import unicodedata
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from congvu.org.models import Unit
+from congvu.core.audit import audit_record, snapshot
+from congvu.core.text import fold
+from congvu.org.models import Field, Unit
 from congvu.registers.guard import upload_size_error
 from congvu.registers.imports import file_sha256, import_run_execute, import_scope
-from congvu.registers.models import ImportRun
+from congvu.registers.models import ImportRun, Procedure
 from congvu.registers.readers import sniff_rows
 
 # An upload above either threshold runs as a background job with a progress bar; below, inline.
@@ -81,3 +85,43 @@ def import_run_process(*, run_id: int) -> ImportRun:
     return import_run_execute(
         run=run, path=run.file.path, actor=run.created_by or "system", dry_run=run.dry_run
     )
+
+
+# --- The procedure catalogue (danh mục thủ tục hành chính) ------------------------------------
+
+
+def _catalogue_guard(actor) -> None:
+    if getattr(actor, "is_authenticated", False) and not actor.has_role("admin"):
+        raise PermissionDenied("Chỉ quản trị hệ thống được sửa danh mục thủ tục hành chính.")
+
+
+def procedure_save(
+    *, actor, procedure: Procedure | None = None, name: str, code: str = "", field: Field
+) -> Procedure:
+    """Add a procedure to the catalogue, or correct one (name, TTHC code, field); audited."""
+    _catalogue_guard(actor)
+    name = " ".join(unicodedata.normalize("NFC", name).split())
+    code = code.strip()
+    with transaction.atomic():
+        before = snapshot(procedure, ["name", "code", "field_id"]) if procedure else None
+        procedure = procedure or Procedure()
+        procedure.name, procedure.code, procedure.field = name, code, field
+        procedure.name_folded = fold(name)
+        procedure.full_clean()
+        procedure.save()
+        audit_record(
+            actor=actor,
+            action="procedure.save",
+            obj=procedure,
+            before=before,
+            after=snapshot(procedure, ["name", "code", "field_id"]),
+        )
+    return procedure
+
+
+def procedure_map(*, actor, names: dict[str, Field]) -> list[Procedure]:
+    """Give each procedure name an import did not know its field, all at once (one transaction,
+    one audit event per name); the next import of the same file finds them."""
+    _catalogue_guard(actor)
+    with transaction.atomic():
+        return [procedure_save(actor=actor, name=name, field=field) for name, field in names.items()]
