@@ -20,6 +20,7 @@ import committed in between can only make the entry newer than its key, never ol
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -37,6 +38,7 @@ from congvu.core.tables import PER_PAGE
 from congvu.metrics.models import DataVersion
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 VERSION = 2  # bump when the shape of the cached figures changes (a deploy must not read old shapes)
 
 
@@ -84,11 +86,28 @@ def cached_figures(
     if version is None:
         return compute()
     key = figures_key(fetched_by=fetched_by, register=register, name=name, params=params, version=version)
-    figures = cache.get(key)
+    figures = _get(key)
     if figures is None:
         figures = compute()
-        cache.set(key, figures)
+        _set(key, figures)
     return figures
+
+
+def _get(key: str) -> Any:
+    """The cached value, or None — also when the cache cannot be reached (Redis down, the cache table
+    missing after a change of CACHES): the page then computes its figures, it does not fail."""
+    try:
+        return cache.get(key)
+    except Exception:  # any backend's error; the figures are computed instead
+        logger.warning("figures cache unavailable (get %s)", key, exc_info=True)
+        return None
+
+
+def _set(key: str, value: Any) -> None:
+    try:
+        cache.set(key, value)
+    except Exception:
+        logger.warning("figures cache unavailable (set %s)", key, exc_info=True)
 
 
 # --- Register lists: the row count once, the page by its keys --------------------------------
@@ -109,10 +128,10 @@ def cached_count(*, register: str, queryset: QuerySet) -> int:
         return queryset.count()
     parts = [VERSION, "count", register, version, sql, repr(params)]
     key = f"figures:count:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
-    count = cache.get(key)
+    count = _get(key)
     if count is None:
         count = queryset.count()
-        cache.set(key, count)
+        _set(key, count)
     return count
 
 

@@ -181,3 +181,17 @@ def test_the_key_names_the_language_and_the_scope(world):
     assert len({vi, unit, en}) == 3
     with translation.override("vi"):
         assert figures_key(fetched_by=world.personas.inspector, **common) == vi  # same scope: all
+
+
+def test_an_unreachable_cache_means_figures_computed_live_not_an_error(client, world, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        }
+    }
+    client.force_login(world.personas.lead)
+    response = client.get(reverse("metrics:overview"), AS_OF)
+    assert response.status_code == 200
+    assert response.context["table"]["rows"][0]["row"]["code"] == "T-SXD"
+    assert client.get(reverse("registers:dossiers")).status_code == 200
