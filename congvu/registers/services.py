@@ -107,6 +107,11 @@ def procedure_save(
         procedure = procedure or Procedure()
         procedure.name, procedure.code, procedure.field = name, code, field
         procedure.name_folded = fold(name)
+        twin = Procedure.objects.filter(name_folded=procedure.name_folded).exclude(pk=procedure.pk).first()
+        if twin is not None:
+            raise ValidationError({"name": f"Danh mục đã có thủ tục “{twin.name}” (lĩnh vực {twin.field})."})
+        if code and Procedure.objects.filter(code=code).exclude(pk=procedure.pk).exists():
+            raise ValidationError({"code": f"Mã TTHC “{code}” đã dùng cho một thủ tục khác."})
         procedure.full_clean()
         procedure.save()
         audit_record(

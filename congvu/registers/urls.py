@@ -1,6 +1,6 @@
 from django.urls import path
 
-from congvu.registers import views
+from congvu.registers import catalogue_views, views
 
 app_name = "registers"
 urlpatterns = [
@@ -12,4 +12,8 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import"),
     path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("template/<str:register>/", views.template, name="template"),
+    path("procedures/", catalogue_views.procedures, name="procedures"),
+    path("procedures/new/", catalogue_views.procedure_edit, name="procedure_new"),
+    path("procedures/<int:pk>/", catalogue_views.procedure_edit, name="procedure_edit"),
+    path("imports/<int:pk>/procedures/", catalogue_views.import_procedures, name="import_procedures"),
 ]
