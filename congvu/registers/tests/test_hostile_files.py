@@ -141,6 +141,14 @@ def test_cells_without_addresses_are_placed_like_the_reader_places_them(tmp_path
     assert "tối đa 256 cột" in refusal(make_xlsx(tmp_path / "wide.xlsx", sheet_xml(wide)))
 
 
+def test_a_hostile_sheet_behind_a_normal_one_is_refused(tmp_path):
+    # Every worksheet part is measured, wherever it sits in the package and whatever it is called.
+    path = make_xlsx(tmp_path / "two.xlsx", sheet_xml(value("A1") + value("B2")))
+    with zipfile.ZipFile(path, "a") as book:
+        book.writestr("xl/other/anything.xml", sheet_xml(value("A1") + value("XFD1048576")))
+    assert "cột XFD" in refusal(path)
+
+
 def test_a_lying_dimension_is_refused_either_way(tmp_path):
     # Declares a small sheet but its cells reach far: the streamed cells decide.
     small = sheet_xml(value("A1") + value("Y200000"), dimension="A1:B2")
