@@ -42,7 +42,8 @@ def _todo(user, today) -> dict:
         todo["checklist_items"], todo["more_checklist_items"] = _first(selectors.items_without_result(user))
         todo["findings"], todo["more_findings"] = _first(selectors.draft_findings(user))
     if user.has_role("lead"):
-        todo["blocked"] = selectors.blocked_steps(user)
+        blocked = selectors.blocked_steps(user)
+        todo["blocked"], todo["more_blocked"] = blocked[:TODO_LIMIT], len(blocked) - TODO_LIMIT
     todo["empty"] = not any(v for k, v in todo.items() if not k.startswith("more_"))
     return todo
 

@@ -199,3 +199,19 @@ def test_home_page_queries_are_pinned_and_do_not_grow_with_inspections(
         for role, limit in limits.items()
     }
     assert large == small
+
+
+def test_a_long_list_of_blocked_steps_is_cut_with_the_rest_counted(client, personas):
+    for i in range(12):
+        services.inspection_create(
+            actor=personas.lead,
+            kind="surprise",
+            unit=personas.unit,
+            title=f"Đột xuất {i}",
+            period_from=PERIOD[0],
+            period_to=PERIOD[1],
+        )
+    body = _home(client, personas.lead)
+    blocked = body[body.index('data-testid="todo-blocked"') :]
+    assert blocked.count("Ban hành quyết định kiểm tra") == 10
+    assert "… và 2 bước khác đang bị chặn" in blocked
