@@ -201,3 +201,80 @@ def test_a_supplied_supplement_no_longer_suspends(world):
 def test_unknown_convention_is_refused():
     with pytest.raises(ValueError):
         Conventions(withdrawn="sometimes")
+
+
+# --- congvu report tthc ------------------------------------------------------------------------
+
+
+def run(*args):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("report", "tthc", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_cli_json_has_exactly_the_contract_keys(world):
+    import json
+
+    out = json.loads(
+        run(
+            "--unit",
+            "T-SXD",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-03-31",
+            "--by",
+            "field",
+            "--format",
+            "json",
+        )
+    )
+
+    assert set(out["total"]) == set(KEYS)
+    assert out["total"]["received"] == 11 and out["total"]["solved_late"] == 1
+    assert (out["score_766"], out["score_766_numerator"], out["score_766_denominator"]) == (12.73, 7, 11)
+    assert {f["field"]: set(f) - {"field", "field_name"} for f in out["fields"]} == {
+        "dat-dai": set(KEYS),
+        "xay-dung": set(KEYS),
+    }
+    assert out["conventions"] == {"withdrawn": "on_time", "suspended": "in_time", "early": "before_due"}
+
+
+def test_cli_conventions_and_as_of(world):
+    import json
+
+    out = json.loads(
+        run("--unit", "so xay dung", "--from", "2025-01-01", "--to", "2025-03-31", "--as-of", "2025-01-22",
+            "--early", "none", "--format", "json")
+    )  # fmt: skip
+    assert (out["total"]["received"], out["total"]["solved_early"], out["total"]["solved_on_time"]) == (
+        4,
+        0,
+        3,
+    )
+    assert out["as_of"] == "2025-01-22"
+
+
+def test_cli_table_shows_the_score_and_the_conventions(world):
+    out = run("--unit", "T-SXD", "--from", "2025-01-01", "--to", "2025-03-31")
+
+    assert "12,73 / 20 = 20 × 7 / 11" in out
+    assert "hồ sơ công dân rút tính là đã giải quyết đúng hạn" in out
+
+
+def test_cli_another_units_records_are_not_counted(world):
+    import json
+
+    out = json.loads(run("--unit", "T-STP", "--from", "2025-01-01", "--to", "2025-03-31", "--format", "json"))
+    assert out["total"]["received"] == 0 and out["score_766"] is None
+
+
+def test_cli_refuses_an_empty_period(world):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="khoảng thời gian rỗng"):
+        run("--unit", "T-SXD", "--from", "2025-03-31", "--to", "2025-01-01")
