@@ -21,6 +21,7 @@ or CSV. Every refusal is an `UnreadableFile` whose message is for the user, in V
 
 from __future__ import annotations
 
+import codecs
 import re
 import struct
 import zipfile
@@ -35,7 +36,7 @@ from congvu.registers.readers import UnreadableFile, column_letter
 
 CHUNK = 1 << 20  # bytes of compressed input, and of inflated output, handled at a time
 MAX_ENTRIES = 1_000  # parts of a workbook (a normal one has 10–30)
-MAX_UNCOMPRESSED = 1 << 30  # all parts together, inflated
+MAX_UNCOMPRESSED = 400 << 20  # all parts together, inflated (calamine loads shared strings whole)
 MAX_RATIO = 200  # inflated / compressed, for parts over RATIO_FROM bytes (a zip bomb is ~1000)
 RATIO_FROM = 1 << 20
 MAX_COLUMNS = 256  # a register has about 20 columns
@@ -261,6 +262,14 @@ def _inflate(raw, info: zipfile.ZipInfo):
         raise lie
 
 
+def _looks_like_xml(head: bytes) -> bool:
+    """XML in UTF-8 (with or without BOM) or UTF-16 (with or without BOM): expat reads them all,
+    and a part in any of them might be read as a sheet, so none is skipped."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"<\x00", b"\x00<")):
+        return True
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
 class _Refused(Exception):
     """Raised inside an expat handler; carries the user's message out of the parser."""
 
@@ -280,7 +289,7 @@ class _PartScanner:
     def feed(self, chunk: bytes) -> None:
         if not self.started:
             self.started = True
-            if not chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            if not _looks_like_xml(chunk):
                 return  # not XML (an image, a printer setting): only its size matters
             self.parser = parser = expat.ParserCreate()
             parser.StartElementHandler, parser.EndElementHandler = self._handlers()
@@ -383,6 +392,12 @@ class _PartScanner:
                     if col < lo_col:
                         lo_col = col
                     col += 1
+                    # Refuse as soon as the limit is passed, not after parsing the rest of the part.
+                    if n > limit or (
+                        not n & 0xFFFF and (hi_row - lo_row + 1) * (hi_col - lo_col + 1) > limit
+                    ):
+                        flush()
+                        _check_sheet(sheet, refuse=_Refused)
                 elif local == "row":
                     ref = attrs.get("r")
                     if ref is not None:

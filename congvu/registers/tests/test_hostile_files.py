@@ -149,6 +149,19 @@ def test_a_hostile_sheet_behind_a_normal_one_is_refused(tmp_path):
     assert "cột XFD" in refusal(path)
 
 
+def test_a_sheet_in_utf16_is_measured_too(tmp_path):
+    sheet = sheet_xml(value("A1") + value("XFD1048576")).replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    path = make_xlsx(tmp_path / "utf16.xlsx", sheet.encode("utf-16"))
+    assert "cột XFD" in refusal(path)
+
+
+def test_a_sheet_over_the_cell_limit_is_refused_while_it_is_read(tmp_path, settings):
+    settings.IMPORT_MAX_CELLS = 1_000
+    cells = "".join(f'<row r="{r}">{value(f"A{r}")}</row>' for r in range(1, 5_001))
+    message = refusal(make_xlsx(tmp_path / "many.xlsx", sheet_xml(cells)))
+    assert "A1:A1001 (1.001 ô), quá giới hạn 1.000 ô" in message  # stopped at the 1,001st cell
+
+
 def test_a_lying_dimension_is_refused_either_way(tmp_path):
     # Declares a small sheet but its cells reach far: the streamed cells decide.
     small = sheet_xml(value("A1") + value("Y200000"), dimension="A1:B2")
@@ -228,7 +241,7 @@ def test_the_cell_limit_is_a_setting(tmp_path, settings):
     path = make_xlsx(tmp_path / "t.xlsx", sheet_xml(cells))
     assert check_workbook(path).sheets[0].cells == 200
     settings.IMPORT_MAX_CELLS = 150
-    assert "A1:B100 (200 ô), quá giới hạn 150 ô" in refusal(path)
+    assert "A1:B76 (152 ô), quá giới hạn 150 ô" in refusal(path)  # refused at the 151st cell
 
 
 # --- the import, the page and the command ----------------------------------------------------------
