@@ -44,6 +44,7 @@ BUDGETS = {
     "sqlite_metrics_s": 1.0,
     "pg_metrics_s": 0.3,
     "pages_p95_ms": 200,
+    "sqlite_evaluation_year_s": 10,
 }
 
 
@@ -135,6 +136,10 @@ def main() -> None:
         r[f"{kind}_metrics"] = measured(
             "metrics", f"{kind}: metrics", db=db, as_of=args.as_of, repeat=args.repeat
         )
+        if kind == "sqlite":
+            r["sqlite_evaluation"] = measured(
+                "evaluation", "sqlite: year-end evaluation", db=db, year=int(args.as_of[:4]), as_of=args.as_of
+            )
     r["raw_sqlite"] = measured("raw_sqlite", "peer: sqlite3.executemany", path=dossier_csv)
     if not args.no_postgres:
         r["pg_copy"] = measured("pg_copy", "peer: PostgreSQL COPY", path=dossier_csv)
@@ -274,6 +279,7 @@ def _ok(good: bool | None) -> str:
 def report(r: dict, args, started: datetime, agreement: dict) -> str:
     si, pi = r.get("sqlite_import_dossiers", {}), r.get("postgres_import_dossiers", {})
     sm, pm = r.get("sqlite_metrics", {}), r.get("postgres_metrics", {})
+    ev = r.get("sqlite_evaluation", {})
     iex, iexb = r.get("import_export_plain", {}), r.get("import_export_bulk", {})
     raw, copy, pol = r.get("raw_sqlite", {}), r.get("pg_copy", {}), r.get("polars", {})
     ratio = (
@@ -329,6 +335,13 @@ def report(r: dict, args, started: datetime, agreement: dict) -> str:
             f"(dossiers {_f(pm.get('dossiers_seconds'), 3)} + tasks {_f(pm.get('tasks_seconds'), 3)}, "
             f"after VACUUM ANALYZE; cold, straight after the import: {_f(pm.get('cold_seconds'), 3)} s)",
             _ok(within(pm.get("median_seconds"), BUDGETS["pg_metrics_s"], higher_is_better=False)),
+        ),
+        (
+            "year-end evaluation of every official in post from the task register, SQLite",
+            f"≤ {BUDGETS['sqlite_evaluation_year_s']} s",
+            f"{_f(ev.get('seconds'), 2)} s ({_f(ev.get('cpu_seconds'), 2)} s CPU): {_f(ev.get('sheets'))} "
+            f"quarterly sheets, {_f(ev.get('products'))} products, {_f(ev.get('officials'))} officials",
+            _ok(within(ev.get("seconds"), BUDGETS["sqlite_evaluation_year_s"], higher_is_better=False)),
         ),
         ("pages, 95th percentile, large demo, 10 concurrent clients", "≤ 200 ms", "not measured yet", "—"),
     ]

@@ -212,6 +212,41 @@ def step_metrics(db: str, as_of: str, repeat: int) -> dict:
     }
 
 
+def step_evaluation(db: str, year: int, as_of: str) -> dict:
+    """The year-end evaluation of every official in post, from the task register (issue #9 item 9):
+    every unit's quarterly sheets generated and scored (four province-wide passes), then each
+    official's year (mean of the quarters, override, quota). Everyone is rated by points for the
+    measurement (a stored rule-set assignment: the default for years before 2026 is Decree 90/48,
+    which classifies by conditions). CPU time beside wall time: the machine is shared."""
+    django_for(db)
+    from congvu.accounts.models import User
+    from congvu.evaluation.models import PeriodSheet, RuleSetAssignment, SheetProduct
+    from congvu.evaluation.selectors import year_report
+    from congvu.evaluation.services import sheets_generate_province
+
+    actor, _ = User.objects.get_or_create(username="benchmark-lead", defaults={"role": "lead"})
+    for staff_type in ("civil_servant", "public_employee", "cadre"):
+        RuleSetAssignment.objects.update_or_create(
+            year=year, staff_type=staff_type, unit=None, defaults={"rule_set": "nd335_2025"}
+        )
+    day = date.fromisoformat(as_of)
+    began, cpu = time.perf_counter(), time.process_time()
+    for quarter in (1, 2, 3, 4):
+        sheets_generate_province(actor=actor, year=year, period_number=quarter, as_of=day)
+    middle = time.perf_counter()
+    rows = year_report(year=year, provisional=True)
+    end = time.perf_counter()
+    return {
+        "seconds": end - began,
+        "cpu_seconds": time.process_time() - cpu,
+        "sheets_seconds": middle - began,
+        "year_seconds": end - middle,
+        "sheets": PeriodSheet.objects.filter(year=year).count(),
+        "products": SheetProduct.objects.filter(sheet__year=year).count(),
+        "officials": len(rows),
+    }
+
+
 def _dossier_columns():
     """The dossier table's columns, and a function making the same row tuple the importer stores."""
     from django.utils import timezone
@@ -479,6 +514,7 @@ STEPS = {
     "setup": step_setup,
     "import": step_import,
     "metrics": step_metrics,
+    "evaluation": step_evaluation,
     "raw_sqlite": step_raw_sqlite,
     "pg_copy": step_pg_copy,
     "import_export": step_import_export,
