@@ -46,6 +46,8 @@ from django.db.models import Case, Count, DateField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from congvu.core.text import fold
+
 # The figures of the form, in its column order (3)…(13), as the CLI names them.
 KEYS = (
     "received",
@@ -261,4 +263,4 @@ def _label(by: str, rows: list[dict]) -> None:
     }
     for r in rows:
         r["code"], r["label"] = names.get(r["key"], ("", "—"))
-    rows.sort(key=lambda r: r["label"].casefold())
+    rows.sort(key=lambda r: fold(r["label"]))  # Vietnamese order: "Đất đai" before "Xây dựng"
