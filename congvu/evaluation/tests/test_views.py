@@ -267,3 +267,9 @@ def test_lead_generates_every_units_sheets_from_the_page_and_unit_users_cannot(
     client.post(url, data)
     assert PeriodSheet.objects.filter(unit=personas.unit).count() == 4
     assert PeriodSheet.objects.filter(unit=personas.other_unit).count() == 1
+
+
+def test_exact_figures_are_shown_with_a_decimal_comma():
+    from congvu.evaluation.templatetags.evaluation_tags import exact
+
+    assert [exact(v) for v in ("3/2", "283/3", "2", "", "199/2")] == ["1,5", "94,33", "2", "—", "99,5"]
