@@ -14,6 +14,8 @@ NAV_ITEMS = [
     ("registers", "registers:tasks", _("Nhiệm vụ được giao"), None),
     ("registers", "registers:dossiers", _("Hồ sơ TTHC"), None),
     ("registers", "registers:imports", _("Nhập dữ liệu"), None),
+    ("registers", "registers:procedures", _("Danh mục thủ tục hành chính"), None),
+    ("registers", "metrics:tthc", _("Kết quả giải quyết TTHC (Biểu 06a/06b, chỉ số 766)"), None),
     ("main", "workdays:calendar", _("Lịch làm việc"), None),
     ("main", "metrics:overview", _("Chỉ số"), None),
     ("main", "inspections:list", _("Kiểm tra"), None),
