@@ -365,7 +365,12 @@ class _Importer:
             return
         self.column_offset = sheet.column_offset
         if self.spec.name == "dossiers":
-            sheet, self.official = adapt(sheet)
+            try:
+                sheet, self.official = adapt(sheet)  # reads the first rows
+            except UnreadableFile as exc:
+                self.error(None, None, "", "", str(exc))
+                self.finish(Status.REJECTED)
+                return
         stage = Stage(
             table=(Task if self.spec.name == "tasks" else Dossier)._meta.db_table,
             columns=TASK_STAGE if self.spec.name == "tasks" else DOSSIER_STAGE,
@@ -403,6 +408,9 @@ class _Importer:
                     )
                     data_version_bump(register=self.spec.name)  # cached figures: new key, same commit
                 self.finish(Status.STORED, counts=counts)
+        except UnreadableFile as exc:  # a row the reader cannot take (a CSV field over the limit)
+            self.error(None, None, "", "", str(exc))
+            self.finish(Status.REJECTED)
         finally:
             with suppress(DatabaseError):  # the temporary table dies with the session anyway
                 stage.drop()

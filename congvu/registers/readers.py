@@ -133,7 +133,17 @@ def _open_csv(path: Path) -> Sheet:
 
     def rows() -> Iterator[tuple[int, list]]:
         with fh:
-            yield from enumerate(csv.reader(fh, delimiter=delimiter), start=1)
+            reader = csv.reader(fh, delimiter=delimiter)
+            try:
+                yield from enumerate(reader, start=1)
+            except csv.Error as exc:
+                limit = f"{csv.field_size_limit():,}".replace(",", ".")
+                reason = (
+                    f"một ô dài hơn {limit} ký tự, tệp không phải sổ dữ liệu hợp lệ"
+                    if "field limit" in str(exc)
+                    else f"không đọc được dòng CSV ({exc})"
+                )
+                raise UnreadableFile(f"Dòng {reader.line_num}: {reason}.") from None
 
     return Sheet(rows=rows(), estimated_rows=lines + 1, encoding=encoding, kind="csv")
 

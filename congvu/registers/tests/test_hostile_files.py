@@ -21,7 +21,7 @@ from congvu.registers.guard import check_workbook
 from congvu.registers.imports import import_file
 from congvu.registers.models import Dossier, ImportRun
 from congvu.registers.readers import UnreadableFile
-from congvu.registers.tests.conftest import DOSSIER_HEADER, dossier, write_csv, write_xlsx
+from congvu.registers.tests.conftest import DOSSIER_HEADER, TASK_HEADER, dossier, task, write_csv, write_xlsx
 
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -335,3 +335,23 @@ def test_the_import_api_checks_the_workbook_too(org, tmp_path):
     path = make_xlsx(tmp_path / "z.xlsx", sheet_xml(value("A1") + value("AAA100000")))
     run = import_file(actor="test", register="dossiers", path=path)
     assert run.status == "rejected" and "cột AAA" in run.errors[0]["message"]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_media")
+def test_a_csv_cell_over_the_reader_limit_is_refused_with_its_row(client, org, tmp_path):
+    rows = [dossier("HS-1"), dossier("HS-2", procedure="x" * 200_000)]
+    path = write_csv(tmp_path / "dai.csv", DOSSIER_HEADER, rows)
+    client.force_login(org.personas.focal)
+    with path.open("rb") as fh:
+        response = client.post(
+            reverse("registers:imports"), {"register": "dossiers", "file": fh, "source": "import"}
+        )
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and run.status == "rejected"
+    message = "Dòng 3: một ô dài hơn 131.072 ký tự, tệp không phải sổ dữ liệu hợp lệ."
+    assert run.errors[-1]["message"] == message
+    assert not Dossier.objects.exists()
+    rows = [task("NV-1"), task("NV-2"), task("NV-3", content="x" * 200_000)]
+    run = import_file(actor="test", register="tasks", path=write_csv(tmp_path / "nv.csv", TASK_HEADER, rows))
+    assert (run.status, run.errors[-1]["message"]) == ("rejected", message.replace("Dòng 3", "Dòng 4"))
