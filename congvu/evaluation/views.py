@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from fractions import Fraction
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -393,6 +394,8 @@ def sheet_detail(request, pk: int):
     rows = [
         {"p": p, "score": scored.get(p.code, {}), "lines": lines_by_product.get(p.code, [])} for p in products
     ]
+    if wants_xlsx(request):
+        return _sheet_xlsx(sheet, rows)
     return render(
         request,
         "evaluation/sheet_detail.html",
@@ -405,6 +408,51 @@ def sheet_detail(request, pk: int):
             "manual_form": forms.ManualProductForm(),
         },
     )
+
+
+def _sheet_xlsx(sheet: PeriodSheet, rows: list[dict]):
+    headers = [
+        _("Mã"),
+        _("Nguồn"),
+        _("Nội dung"),
+        _("Lĩnh vực"),
+        _("Hệ số quy đổi"),
+        _("Hạn"),
+        _("Ngày hoàn thành"),
+        _("Hoàn thành"),
+        _("Số lần chậm"),
+        _("Số lần đánh giá chưa đạt"),
+        _("Được tính"),
+        _("Điểm số lượng (quy đổi)"),
+        _("Điểm chất lượng (quy đổi)"),
+        _("Điểm tiến độ (quy đổi)"),
+        _("Văn bản xác nhận nguyên nhân khách quan"),
+        _("Diễn giải"),
+    ]
+
+    def line(row):
+        p, score = row["p"], row["score"]
+        points = [float(Fraction(score[k])) if score else "" for k in ("a_points", "b_points", "c_points")]
+        counted = "" if not score else (_("Có") if score.get("counted") else _("Không"))
+        return (
+            p.code,
+            p.get_source_display(),
+            p.title,
+            p.field.name if p.field else "",
+            float(p.weight),
+            p.due_on,
+            p.completed_on,
+            _("Có") if p.completed else _("Không"),
+            p.delays,
+            p.quality_failures,
+            counted,
+            *points,
+            p.excuse_document,
+            " ".join(x["text"] for x in row["lines"]),
+        )
+
+    name = f"phieu-{sheet.official.code}-{sheet.year}-{sheet.period_number}.xlsx"
+    return xlsx_response(name, headers, (line(r) for r in rows), sheet=_("Sản phẩm"))
 
 
 @require_POST

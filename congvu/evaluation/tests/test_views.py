@@ -273,3 +273,20 @@ def test_exact_figures_are_shown_with_a_decimal_comma():
     from congvu.evaluation.templatetags.evaluation_tags import exact
 
     assert [exact(v) for v in ("3/2", "283/3", "2", "", "199/2")] == ["1,5", "94,33", "2", "—", "99,5"]
+
+
+def test_sheet_products_export_with_their_points_and_explanations(client, personas, generated):
+    sheet = generated["staff"]
+    rows = xlsx_rows(
+        _client(client, personas.focal).get(reverse("evaluation:sheet", args=[sheet.pk]) + "?format=xlsx")
+    )
+    assert xlsx_column(rows, "Mã") == ["NV-staff"]
+    assert xlsx_column(rows, "Số lần chậm") == [1.0]
+    assert xlsx_column(rows, "Điểm tiến độ (quy đổi)") == [0.75]
+    assert "trễ hạn 1 lần" in xlsx_column(rows, "Diễn giải")[0]
+    assert (
+        _client(client, personas.outsider)
+        .get(reverse("evaluation:sheet", args=[sheet.pk]) + "?format=xlsx")
+        .status_code
+        == 404
+    )
