@@ -66,6 +66,8 @@ def test_year_report_by_year(issuer, tmp_path):
         (["decision", "--year", "2025"], "lập theo --inspection ID, không theo --year Y"),
         (["decision"], "Thiếu đối tượng"),
         (["year-report", "--year", "1800"], "không hợp lệ"),
+        (["proposal", "--plan", "1"], "lập theo --inspection ID hoặc --year Y, không theo --plan ID"),
+        (["proposal", "--year", "2025"], "Chưa có báo cáo, đề xuất của Giám đốc"),
     ],
 )
 def test_bad_kind_or_id_is_a_clear_message(issuer, args, message):
