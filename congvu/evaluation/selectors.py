@@ -337,11 +337,15 @@ def year_figures(
     from congvu.evaluation.scoring import Discipline, ScoringError, apply_quota, score_year
 
     rows = (
-        PeriodSheet.objects.filter(unit_id=unit_id, year=year)
+        PeriodSheet.objects.filter(
+            year=year,
+            official_id__in=PeriodSheet.objects.filter(unit_id=unit_id, year=year).values("official_id"),
+        )
         .filter(**({} if provisional else {"status": SheetStatus.APPROVED}))
         .exclude(total="")
         .order_by("official_id", "start")
         .values_list(
+            "unit_id",
             "pk",
             "official_id",
             "official__code",
@@ -356,12 +360,15 @@ def year_figures(
         )
     )
     raw: dict[int, dict] = {}
-    for pk, official_id, code, name, total, role, position, rule_set, rules, kind, number in rows:
+    for sheet_unit, pk, official_id, code, name, total, role, position, rule_set, rules, kind, number in rows:
         person = raw.setdefault(official_id, {"code": code, "name": name, "totals": [], "periods": []})
         person["totals"].append(Fraction(total))
         label = f"{'Tháng' if kind == PeriodKind.MONTH else 'Quý'} {number}/{year}"
-        person["periods"].append({"sheet_id": pk, "label": label, "total": total})
-        person.update(role=role, position=position, rule_set=rule_set, rules=rules)
+        person["periods"].append({"sheet_id": pk, "label": label, "total": total, "unit_id": sheet_unit})
+        person.update(role=role, position=position, rule_set=rule_set, rules=rules, last_unit=sheet_unit)
+    # After a transfer the new agency classifies, with the old agency's period results (decree-335
+    # §6): everyone's periods count wherever they were worked; the unit of the latest one rates.
+    raw = {official_id: p for official_id, p in raw.items() if p["last_unit"] == unit_id}
     overridden = discipline_override_ids(official_ids=list(raw), year=year)
     rule_cache: dict[str, RuleSet] = {}
     figures: dict[int, YearFigure] = {}

@@ -82,3 +82,18 @@ def test_only_the_unit_head_or_the_lead_computes(personas, seven):
     with pytest.raises(PermissionDenied):
         year_compute(actor=personas.outsider_head, unit=personas.unit, year=2026)
     assert not YearResult.objects.exists()
+
+
+def test_after_a_transfer_the_new_unit_rates_with_the_old_units_periods(personas, seven):
+    from congvu.org.models import Appointment
+
+    moved = seven[3]  # 75 in Q1 at personas.unit
+    Appointment.objects.create(
+        official=moved, unit=personas.other_unit, role="other", title="Chuyên viên", start=date(2026, 4, 1)
+    )
+    _approved(moved, personas.other_unit, 2, "85")
+    year_compute(actor=personas.lead, unit=personas.unit, year=2026)
+    assert not YearResult.objects.filter(official=moved).exists()  # not the old unit's to rate
+    year_compute(actor=personas.lead, unit=personas.other_unit, year=2026)
+    result = YearResult.objects.get(official=moved)
+    assert (result.unit, result.periods, result.total_fraction) == (personas.other_unit, 2, 80)
