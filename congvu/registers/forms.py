@@ -8,7 +8,9 @@ from congvu.org.models import Field
 from congvu.registers.models import AssigningAuthority, ImportRun, ProductType
 from congvu.registers.selectors import register_units
 
-ACCEPTED_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods"}
+ACCEPTED_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm", ".ods"}
+# Binary workbooks are not measured before reading (registers.guard): saved again as .xlsx they are.
+BINARY_SUFFIXES = {".xls", ".xlsb"}
 
 
 class RegisterFilterForm(forms.Form):
@@ -81,8 +83,14 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
-            raise forms.ValidationError(_("Chỉ nhận tệp CSV hoặc Excel (.csv, .xlsx, .xls, .ods)."))
+        suffix = Path(upload.name).suffix.lower()
+        if suffix in BINARY_SUFFIXES:
+            raise forms.ValidationError(
+                _("Không nhận tệp Excel nhị phân (%(suffix)s): hãy lưu lại dưới dạng .xlsx hoặc CSV.")
+                % {"suffix": suffix}
+            )
+        if suffix not in ACCEPTED_SUFFIXES:
+            raise forms.ValidationError(_("Chỉ nhận tệp CSV hoặc Excel (.csv, .xlsx, .ods)."))
         if upload.size == 0:
             raise forms.ValidationError(_("Tệp rỗng."))
         from congvu.registers.guard import upload_size_error

@@ -355,3 +355,19 @@ def test_a_csv_cell_over_the_reader_limit_is_refused_with_its_row(client, org, t
     rows = [task("NV-1"), task("NV-2"), task("NV-3", content="x" * 200_000)]
     run = import_file(actor="test", register="tasks", path=write_csv(tmp_path / "nv.csv", TASK_HEADER, rows))
     assert (run.status, run.errors[-1]["message"]) == ("rejected", message.replace("Dòng 3", "Dòng 4"))
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_media")
+def test_the_form_asks_for_xlsx_instead_of_a_binary_workbook(client, org, settings):
+    client.force_login(org.personas.focal)
+    upload = SimpleUploadedFile("cu.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    response = client.post(
+        reverse("registers:imports"), {"register": "dossiers", "file": upload, "source": "import"}
+    )
+    assert response.status_code == 200
+    assert (
+        "Không nhận tệp Excel nhị phân (.xls): hãy lưu lại dưới dạng .xlsx hoặc CSV."
+        in response.content.decode()
+    )
+    assert not ImportRun.objects.exists() and _stored_files(settings) == []
