@@ -290,3 +290,30 @@ def test_sheet_products_export_with_their_points_and_explanations(client, person
         .status_code
         == 404
     )
+
+
+def test_sheet_under_decree_90_says_it_is_rated_by_conditions(client, personas, people):
+    from congvu.evaluation.models import RuleSetAssignment
+
+    RuleSetAssignment.objects.create(year=2026, staff_type="civil_servant", rule_set="nd90_2020")
+    make_task(
+        "NV-90",
+        personas.unit,
+        people["staff"],
+        received=date(2026, 1, 5),
+        due=date(2026, 2, 1),
+        completed=date(2026, 1, 30),
+        quality="passed",
+    )
+    sheets_generate(
+        actor=personas.focal,
+        unit=personas.unit,
+        year=2026,
+        period_number=1,
+        period_kind="quarter",
+        as_of=date(2026, 4, 10),
+    )
+    sheet = PeriodSheet.objects.get(official=people["staff"])
+    assert sheet.rule_set == "nd90_2020" and sheet.total == ""
+    page = _client(client, personas.focal).get(reverse("evaluation:sheet", args=[sheet.pk])).content.decode()
+    assert 'data-testid="by-conditions"' in page
