@@ -46,6 +46,8 @@ SPARSE_FACTOR = 20  # beyond the floor, the rectangle may be at most this many t
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d{1,7})")
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_EOCD = struct.Struct("<4s4H2LH")  # the zip's end of central directory record
+_EOCD_SEARCH = (1 << 16) + _EOCD.size  # the record, after a comment of up to 65,535 bytes
 
 
 def _number(n: int) -> str:
@@ -141,8 +143,10 @@ def check_workbook(path: Path) -> WorkbookShape:
         head = fh.read(8)
     if head.startswith(_OLE):
         raise UnreadableFile(
-            "Không nhận tệp Excel 97–2003 (.xls): hãy mở tệp và lưu lại dưới dạng .xlsx hoặc CSV rồi tải lên."
+            "Không nhận tệp Excel 97–2003 (.xls) hay tệp Excel có mật khẩu: hãy mở tệp, bỏ mật khẩu nếu "
+            "có và lưu lại dưới dạng .xlsx hoặc CSV rồi tải lên."
         )
+    _check_directory(path)
     try:
         book = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -164,6 +168,27 @@ def check_workbook(path: Path) -> WorkbookShape:
             scanner.close()
     _check_shape(shape)
     return shape
+
+
+def _check_directory(path: Path) -> None:
+    """Bound the zip's central directory before zipfile reads it: zipfile builds an object of some
+    hundreds of bytes per entry, and a 50 MB file can declare a million entries. The directory's size
+    is read from the end record (the last one, as zipfile does); ZIP64, never needed by a workbook
+    within the limits, is refused."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        fh.seek(max(0, size - _EOCD_SEARCH))
+        tail = fh.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < _EOCD.size:
+        return  # not a zip: zipfile says so
+    _sig, _disk, _cd_disk, _here, entries, cd_size, _cd_offset, _comment = _EOCD.unpack_from(tail, at)
+    zip64 = entries == 0xFFFF or cd_size == 0xFFFFFFFF or tail.rfind(b"PK\x06\x07", 0, at) >= 0
+    if zip64 or entries > MAX_ENTRIES or cd_size > MAX_ENTRIES * 1024:
+        raise UnreadableFile(
+            f"Tệp Excel có quá nhiều thành phần (giới hạn {_number(MAX_ENTRIES)}): "
+            "tệp không phải bảng tính thông thường."
+        )
 
 
 def _kind(infos, book: zipfile.ZipFile) -> str:

@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from congvu.core.models import AuditEvent
-from congvu.registers.guard import check_workbook
+from congvu.registers.guard import MAX_ENTRIES, check_workbook
 from congvu.registers.imports import import_file
 from congvu.registers.models import Dossier, ImportRun
 from congvu.registers.readers import UnreadableFile
@@ -192,6 +192,19 @@ def test_an_entry_inflating_beyond_its_declared_size_is_refused(tmp_path):
     struct.pack_into("<L", data, at + 24, size - 10)
     path.write_bytes(bytes(data))
     assert "khai báo sai kích thước" in refusal(path)
+
+
+def test_a_zip_declaring_a_huge_directory_is_refused_before_it_is_read(tmp_path):
+    path = make_xlsx(tmp_path / "dir.xlsx", sheet_xml(value("A1")))
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<2H", data, end + 8, 60_000, 60_000)  # entries on this disk, in total
+    path.write_bytes(bytes(data))
+    assert "quá nhiều thành phần" in refusal(path)
+    with zipfile.ZipFile(tmp_path / "many.xlsx", "w") as book:
+        for i in range(MAX_ENTRIES + 1):
+            book.writestr(f"x/{i}.txt", b"")
+    assert "quá nhiều thành phần" in refusal(tmp_path / "many.xlsx")
 
 
 def test_entity_declarations_are_refused(tmp_path):
