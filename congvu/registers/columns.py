@@ -415,6 +415,18 @@ DOSSIERS = Register(
             aliases=("Hình thức nộp hồ sơ", "Kênh tiếp nhận", "Hình thức tiếp nhận", "Kênh nộp"),
             choices=CHANNEL_CHOICES,
         ),
+        Column(
+            "notes",
+            "Ghi chú",
+            "notes",
+            "Các sự kiện làm thay đổi thời hạn, mỗi sự kiện một đoạn (ngăn bằng dấu ; hoặc xuống dòng), có "
+            "ngày dd/mm/yyyy: “Yêu cầu bổ sung ngày 10/02/2025, hẹn trả 25/02/2025”, “Đã bổ sung ngày "
+            "15/02/2025”, “Xin lỗi, hẹn lại ngày trả 28/02/2025”, “Dừng giải quyết ngày …”, “Công dân rút hồ "
+            "sơ ngày …”, “Từ chối giải quyết ngày …”. Đoạn nêu sự kiện mà thiếu ngày được báo lại theo dòng, "
+            "không ghi nhận. Ghi chú khác giữ nguyên là ghi chú.",
+            "Yêu cầu bổ sung ngày 10/01/2025, hẹn trả 24/01/2025",
+            aliases=("Ghi chú xử lý", "Ghi chú hồ sơ"),
+        ),
     ),
 )
 

@@ -38,6 +38,8 @@ from congvu.metrics.cache import data_version_bump
 from congvu.org.models import Unit
 from congvu.registers.columns import REGISTERS, Column, Register, header_key
 from congvu.registers.models import Dossier, ImportRun, Task
+from congvu.registers.notes import effect as notes_effect
+from congvu.registers.notes import parse as parse_notes
 from congvu.registers.official import Catalogue, OfficialForm, adapt
 from congvu.registers.readers import UnreadableFile, column_letter, open_sheet
 from congvu.registers.staging import Stage, StageColumn
@@ -106,6 +108,10 @@ DOSSIER_STAGE = (
     StageColumn("status", "text", "status"),
     StageColumn("apology_slip", "boolean", "apology_slip"),
     StageColumn("channel", "text", "channel"),
+    StageColumn("ending", "text", "notes"),
+    StageColumn("ended_on", "date", "notes"),
+    StageColumn("waiting_since", "date", "notes"),
+    StageColumn("waiting_until", "date", "notes"),
 )
 TASK_STAGE = (
     StageColumn("content", "text", "content"),
@@ -127,6 +133,13 @@ TASK_STAGE = (
     StageColumn("returned_count", "integer", "returned_count"),
     StageColumn("proactive", "boolean", "proactive"),
 )
+
+
+def _iso(value) -> str | None:
+    """A date from the database (a date, or text on SQLite raw queries) as ISO text."""
+    if value is None:
+        return None
+    return value if isinstance(value, str) else value.isoformat()
 
 
 def _vn(iso: str) -> str:
@@ -288,6 +301,9 @@ class _Importer:
         self.allowed: frozenset[int] | None = None
         self.official: OfficialForm | None = None  # the dossier register in its official form
         self.catalogue: Catalogue | None = None
+        self.events: list[tuple] = []  # (code, events) of the rows whose notes record events
+        self.unreadable: list[tuple] = []  # (row, text, reason)
+        self.unreadable_count = 0
         if run.unit_id:
             from congvu.org.selectors import unit_with_predecessor_ids
 
@@ -407,6 +423,8 @@ class _Importer:
                         all_new=counts[0] == stage.rows,
                     )
                     data_version_bump(register=self.spec.name)  # cached figures: new key, same commit
+                if "notes" in groups:
+                    self._store_events(stage)
                 self.finish(Status.STORED, counts=counts)
         except UnreadableFile as exc:  # a row the reader cannot take (a CSV field over the limit)
             self.error(None, None, "", "", str(exc))
@@ -493,7 +511,10 @@ class _Importer:
             )
         self.at = at
         self.slot = {c.key: i for i, c in enumerate(self.spec.columns)}
-        return set(at)
+        groups = set(at)
+        if "notes" in at:
+            groups.add("apology_slip")  # an apology in the notes sets the flag
+        return groups
 
     def _plan_official(self, at: dict[str, int]) -> None:
         """The official register: the field is read from the procedure (or its TTHC code) through the
@@ -525,6 +546,8 @@ class _Importer:
         kind = column.kind
         if kind == "field" and self.catalogue is not None:
             return self.catalogue.field_of, True
+        if kind == "notes":
+            return (lambda raw: parse_notes(clean(raw)) if raw else None), True
         if kind == "code":
             limit = column.max_length
 
@@ -665,6 +688,15 @@ class _Importer:
             self.notes.append(f"Bỏ qua {footer} dòng chân trang (chữ ký, ghi chú) sau dòng tổng cộng.")
         if blank:
             self.notes.append(f"Bỏ qua {blank} dòng trống.")
+        if self.unreadable_count:
+            listed = "; ".join(
+                f"dòng {row}: “{text}” ({reason})" for row, text, reason in self.unreadable[:30]
+            )
+            more = f"; … và {self.unreadable_count - 30} đoạn khác" if self.unreadable_count > 30 else ""
+            self.notes.append(
+                f"Không đọc được {self.unreadable_count} đoạn ghi chú nêu sự kiện (chưa ghi nhận, cần sửa "
+                f"ghi chú rồi nhập lại): {listed}{more}."
+            )
         if self.official is not None and self.official.footer_rows:
             self.notes.append(
                 f"Bỏ qua {self.official.footer_rows} dòng chân sổ (tổng số, nơi lập, người lập sổ)."
@@ -848,14 +880,29 @@ class _Importer:
 
             return task_row
 
-        procedure_s, returned_s, status_s, apology_s, channel_s = (
+        procedure_s, returned_s, status_s, apology_s, channel_s, notes_s = (
             s["procedure"],
             s["returned_on"],
             s["status"],
             s["apology_slip"],
             s["channel"],
+            s["notes"],
         )
         folded_cache = self._folded
+        events_add, unreadable = self.events.append, self.unreadable
+        no_effect = notes_effect(())
+
+        def noted(rowno, code, notes):
+            """The clock changes a row's notes record (and the events to store with it)."""
+            events, bad = notes
+            for item in bad:
+                self.unreadable_count += 1
+                if len(unreadable) < MAX_ERRORS:
+                    unreadable.append((rowno, item.text, item.reason))
+            if not events:
+                return no_effect
+            events_add((code, events))
+            return notes_effect(events)
 
         def dossier_row(rowno, v, cells, bad):
             check(rowno, v, cells, bad)
@@ -867,6 +914,8 @@ class _Importer:
             folded = folded_cache.get(procedure)
             if folded is None:
                 folded = folded_cache[procedure] = fold(procedure)
+            notes = v[notes_s]
+            clock = no_effect if notes is None else noted(rowno, v[code_s], notes)
             return (
                 rowno,
                 v[code_s],
@@ -877,17 +926,75 @@ class _Importer:
                 handler,
                 how,
                 received,
-                v[due_s],
+                clock.due_on or v[due_s],
                 v[completed_s],
                 v[returned_s],
                 v[status_s] or "",
-                v[apology_s] is True,
+                v[apology_s] is True or clock.apology,
                 v[channel_s] or "",
+                clock.ending,
+                clock.ended_on,
+                clock.waiting_since,
+                clock.waiting_until,
             )
 
         return dossier_row
 
     # --- after phase 1 -------------------------------------------------------------------------
+
+    def _store_events(self, stage: Stage) -> None:
+        """Replace the events of the file's dossiers whose notes changed (read from the notes column),
+        inside the merge's transaction. Unchanged events are not rewritten: re-importing the same file
+        writes nothing."""
+        from congvu.registers.models import DossierEvent
+
+        event_table = DossierEvent._meta.db_table
+        q = connection.ops.quote_name
+        # The events already stored for the file's dossiers (a join with the staging table).
+        sql = f"""
+            SELECT d.external_code, e.dossier_id, e.kind, e."on", e.new_due_on, e.text
+            FROM {q(event_table)} e JOIN {q(Dossier._meta.db_table)} d ON d.id = e.dossier_id
+            JOIN {q(stage.name)} s ON s.code = d.external_code
+            WHERE d.source = %s ORDER BY e.id"""
+        stored: dict[str, list] = {}
+        ids: dict[str, int] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.run.source])
+            for code, dossier_id, kind, on, due, text in cursor.fetchall():
+                ids[code] = dossier_id
+                stored.setdefault(code, []).append((kind, _iso(on), _iso(due), text))
+        wanted = {
+            code: [(e.kind, e.on, e.new_due_on, e.text) for e in events] for code, events in self.events
+        }
+        changed = [c for c in stored.keys() | wanted.keys() if stored.get(c) != wanted.get(c)]
+        if not changed:
+            return
+        missing = [c for c in changed if c not in ids]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            ids.update(
+                Dossier.objects.filter(source=self.run.source, external_code__in=chunk).values_list(
+                    "external_code", "id"
+                )
+            )
+        for start in range(0, len(changed), 500):
+            chunk = [ids[c] for c in changed[start : start + 500]]
+            DossierEvent.objects.filter(dossier_id__in=chunk).delete()
+        DossierEvent.objects.bulk_create(
+            (
+                DossierEvent(
+                    dossier_id=ids[code],
+                    kind=kind,
+                    on=on,
+                    new_due_on=due,
+                    text=text,
+                    import_run_id=self.run.pk,
+                )
+                for code in changed
+                for kind, on, due, text in wanted.get(code, ())
+            ),
+            batch_size=2000,
+        )
 
     def _set_checks(self, stage: Stage) -> None:
         """Checks over the whole file, done by the database on the staging table."""

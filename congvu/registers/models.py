@@ -274,7 +274,9 @@ class DossierEvent(models.Model):
         Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="events"
     )
     kind = models.CharField(_("sự kiện"), max_length=20, choices=Kind.choices)
-    on = models.DateField(_("ngày"))
+    on = models.DateField(
+        _("ngày"), null=True, blank=True, help_text=_("trống: ghi chú chỉ ghi ngày hẹn mới")
+    )
     new_due_on = models.DateField(_("hẹn trả mới"), null=True, blank=True)
     text = models.CharField(_("ghi chú gốc"), max_length=500, blank=True)
     import_run = models.ForeignKey(

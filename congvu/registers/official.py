@@ -189,7 +189,7 @@ def adapt(sheet: Sheet) -> tuple[Sheet, OfficialForm | None]:
     width = max(form.at.values()) + 1
     header = [""] * width
     for key, j in form.at.items():
-        if key in _TEMPLATE:  # the procedure code and the notes are read by the importer itself
+        if key in _TEMPLATE:  # the procedure code is read by the importer itself
             header[j] = _TEMPLATE[key]
     start = next(n for n, (rowno, _c) in enumerate(buffer) if rowno == form.header_row)
     code_at, received_at = form.at["code"], form.at["received_on"]
