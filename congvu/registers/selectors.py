@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from congvu.core.text import fold
 from congvu.org.models import Official, Unit
@@ -82,3 +85,50 @@ def import_run_list(*, fetched_by, register: str = "", status: str = "", query: 
 def register_units(*, fetched_by) -> QuerySet:
     """The units a user may filter the registers by (their own and absorbed ones, or all)."""
     return Unit.objects.visible_to(fetched_by).order_by("name")
+
+
+def dossier_timeline(*, dossier: Dossier) -> list[dict]:
+    """What happened to a dossier, in date order: receipt, the events its notes recorded (supplement
+    requests, apologies with new dates, stops, withdrawal, rejection), result and return, and the
+    appointment date in force. The dossier was fetched through the scope; its events belong to it."""
+    from congvu.registers.models import DossierEvent
+
+    items = [{"on": dossier.received_on, "label": _("Tiếp nhận hồ sơ"), "detail": "", "kind": "received"}]
+    for event in dossier.events.all():
+        detail = event.text
+        if event.new_due_on:
+            detail = f"{detail} — " if detail else ""
+            detail += _("hẹn trả mới %(d)s") % {"d": f"{event.new_due_on:%d/%m/%Y}"}
+        items.append(
+            {
+                "on": event.on or event.new_due_on,
+                "label": event.get_kind_display(),
+                "detail": detail,
+                "kind": event.kind,
+            }
+        )
+    if dossier.completed_on:
+        items.append(
+            {"on": dossier.completed_on, "label": _("Có kết quả"), "detail": "", "kind": "completed"}
+        )
+    if dossier.returned_on:
+        items.append({"on": dossier.returned_on, "label": _("Trả kết quả"), "detail": "", "kind": "returned"})
+    if dossier.due_on:
+        late = (dossier.completed_on or dossier.ended_on or dossier.returned_on or date.max) > dossier.due_on
+        items.append(
+            {
+                "on": dossier.due_on,
+                "label": _("Hạn trả kết quả đang áp dụng"),
+                "detail": _("đã quá hạn") if late and dossier.completed_on else "",
+                "kind": "due",
+            }
+        )
+    order = {
+        "received": 0,
+        **dict.fromkeys(DossierEvent.Kind.values, 1),
+        "completed": 2,
+        "returned": 3,
+        "due": 4,
+    }
+    items.sort(key=lambda i: (i["on"] or date.max, order[i["kind"]]))
+    return items

@@ -20,7 +20,7 @@ from congvu.registers.forms import ImportForm, RegisterFilterForm, TaskFilterFor
 from congvu.registers.imports import IMPORT_ROLES
 from congvu.registers.models import Dossier, ImportRun, Task
 from congvu.registers.sample_file import build_template
-from congvu.registers.selectors import dossier_list, import_run_list, task_list
+from congvu.registers.selectors import dossier_list, dossier_timeline, import_run_list, task_list
 from congvu.registers.services import import_run_submit
 
 EXPORT_LIMIT = 50_000  # rows per Excel export (about half a minute to write); filter first beyond that
@@ -157,6 +157,7 @@ def dossier_detail(request, pk):
             "rows": _detail_rows(dossier),
             "run": _visible_run(request, dossier),
             "kind": "dossier",
+            "timeline": dossier_timeline(dossier=dossier),
         },
     )
 

@@ -126,3 +126,32 @@ def test_the_projects_template_reads_the_notes_column_too(org, tmp_path):
     assert run.status == ImportRun.Status.STORED, run.errors
     d = Dossier.objects.get()
     assert (d.ending, d.ended_on) == ("rejected", date(2025, 1, 15))
+
+
+@pytest.mark.django_db
+def test_the_dossier_page_shows_the_timeline_and_the_outsider_gets_404(client, org, tmp_path):
+    note = "Yêu cầu bổ sung ngày 08/01/2025; đã bổ sung ngày 10/01/2025, hẹn trả mới 24/01/2025"
+    body = [
+        row(1, "HS-1", "Đăng ký khai sinh", "Sở Xây dựng", "06/01/2025", "20/01/2025", "23/01/2025", note)
+    ]
+    assert (
+        import_file(actor="test", register="dossiers", path=official_csv(tmp_path / "s.csv", body)).status
+        == "stored"
+    )
+    pk = Dossier.objects.get().pk
+    client.force_login(org.personas.focal)
+
+    page = client.get(f"/registers/dossiers/{pk}/")
+
+    labels = [(i["on"], str(i["label"])) for i in page.context["timeline"]]
+    assert labels == [
+        (date(2025, 1, 6), "Tiếp nhận hồ sơ"),
+        (date(2025, 1, 8), "Yêu cầu bổ sung hồ sơ"),
+        (date(2025, 1, 10), "Nhận hồ sơ bổ sung"),
+        (date(2025, 1, 23), "Có kết quả"),
+        (date(2025, 1, 23), "Trả kết quả"),
+        (date(2025, 1, 24), "Hạn trả kết quả đang áp dụng"),
+    ]
+    assert "hẹn trả mới 24/01/2025" in page.content.decode()
+    client.force_login(org.personas.outsider)
+    assert client.get(f"/registers/dossiers/{pk}/").status_code == 404
