@@ -300,6 +300,42 @@ class DossierEvent(models.Model):
         return f"{self.get_kind_display()} {self.on:%d/%m/%Y}"
 
 
+class HandOver(models.Model):
+    """One hand-over on the process control slip (Phiếu kiểm soát quá trình giải quyết hồ sơ, TT
+    01/2018 Mẫu 05, TT 03/2025 Mẫu 06): who gave the dossier to whom and when, who signed, and the
+    receiving side's mark on the step just ended (trước hạn, đúng hạn, quá hạn). The sides are the
+    slip's own words (a desk, a department of the agency, another agency), not units of the tree."""
+
+    class Mark(models.TextChoices):
+        EARLY = "early", _("Trước hạn")
+        ON_TIME = "on_time", _("Đúng hạn")
+        LATE = "late", _("Quá hạn")
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="handovers"
+    )
+    seq = models.PositiveSmallIntegerField(_("thứ tự"))
+    from_side = models.CharField(_("bên giao"), max_length=200)
+    to_side = models.CharField(_("bên nhận"), max_length=200)
+    handed_at = models.DateTimeField(_("thời gian giao, nhận"))
+    sender = models.CharField(_("người giao"), max_length=200, blank=True)
+    receiver = models.CharField(_("người nhận"), max_length=200, blank=True)
+    mark = models.CharField(_("kết quả giải quyết"), max_length=10, choices=Mark.choices, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "dossier__unit_id"
+
+    class Meta:
+        verbose_name = _("bàn giao hồ sơ")
+        verbose_name_plural = _("phiếu kiểm soát quá trình giải quyết hồ sơ")
+        ordering = ["dossier", "seq"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="handover_dossier_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.from_side} → {self.to_side} ({self.handed_at:%d/%m/%Y %H:%M})"
+
+
 class ImportRun(models.Model):
     """One import of a register file: who, when, which file (SHA-256), counts and errors."""
 

@@ -22,6 +22,7 @@ from congvu.registers.models import Dossier, ImportRun, Task
 from congvu.registers.sample_file import build_template
 from congvu.registers.selectors import dossier_list, dossier_timeline, import_run_list, task_list
 from congvu.registers.services import import_run_submit
+from congvu.registers.slips import dossier_steps
 
 EXPORT_LIMIT = 50_000  # rows per Excel export (about half a minute to write); filter first beyond that
 ERRORS_PER_PAGE = 50
@@ -158,6 +159,7 @@ def dossier_detail(request, pk):
             "run": _visible_run(request, dossier),
             "kind": "dossier",
             "timeline": dossier_timeline(dossier=dossier),
+            "slip": dossier_steps(dossier=dossier),
         },
     )
 

@@ -12,12 +12,14 @@ from congvu.registers.models import ImportRun
 
 class Command(BaseCommand):
     help = (
-        "Imports a register file (CSV or XLSX): `congvu import tasks|dossiers FILE [--dry-run]`. "
+        "Imports a register file (CSV or XLSX): `congvu import tasks|dossiers|slips FILE [--dry-run]` "
+        "(dossiers: the project's template or the official Sổ theo dõi hồ sơ, recognised by its headers; "
+        "slips: the control slips' hand-overs, one row each). "
         "Exit 0 when stored (counts printed), 1 with every error located and nothing stored."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("register", choices=["tasks", "dossiers"])
+        parser.add_argument("register", choices=["tasks", "dossiers", "slips"])
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="validate and count, store nothing")
         parser.add_argument("--source", default="import", help="data source; same source and code update")
@@ -42,6 +44,8 @@ class Command(BaseCommand):
         too_large = upload_size_error(size)
         if too_large:
             raise CommandError(f"{too_large} (giới hạn đặt bằng biến môi trường CONGVU_IMPORT_MAX_UPLOAD_MB)")
+        if register == "slips":
+            return self._slips(actor=actor, file=file, source=source, unit=scope, dry_run=dry_run)
         interactive = sys.stderr.isatty()
 
         def progress(done: int, total: int) -> None:
@@ -80,3 +84,19 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"Đã lưu {run.rows_total} dòng — {counts} (lần nhập #{run.pk}).")
+
+    def _slips(self, *, actor, file, source, unit, dry_run):
+        """Control slips (phiếu kiểm soát): one row per hand-over; all or nothing."""
+        from congvu.registers.slips import slips_import
+
+        result = slips_import(actor=actor, path=file, source=source, unit=unit, dry_run=dry_run)
+        if result.errors:
+            for error in result.errors:
+                self.stderr.write(format_error(error))
+            raise CommandError(
+                f"Tệp bị từ chối: {len(result.errors)} lỗi; không lưu lần bàn giao nào.", returncode=1
+            )
+        if dry_run:
+            self.stdout.write(f"Chạy thử: {result.rows} lần bàn giao hợp lệ. Không lưu gì.")
+        else:
+            self.stdout.write(f"Đã lưu {result.rows} lần bàn giao của {result.dossiers} hồ sơ.")
