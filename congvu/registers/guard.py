@@ -231,6 +231,13 @@ def _check_container(infos) -> None:
                 f"Tệp Excel bị nén bất thường (phần {info.filename} nén {_number(ratio)} lần, "
                 f"giới hạn {MAX_RATIO} lần): không nhập tệp này."
             )
+    # Many small parts escape the per-part ratio: the whole archive is held to it as well.
+    packed = sum(info.compress_size for info in infos)
+    if total > RATIO_FROM and total > MAX_RATIO * max(packed, 1):
+        raise UnreadableFile(
+            f"Tệp Excel bị nén bất thường (nén {_number(total // max(packed, 1))} lần, giới hạn {MAX_RATIO} "
+            "lần): không nhập tệp này."
+        )
 
 
 def _inflate(raw, info: zipfile.ZipInfo):

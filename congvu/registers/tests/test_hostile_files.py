@@ -180,6 +180,14 @@ def test_a_zip_bomb_is_refused_by_its_compression_ratio(tmp_path):
     assert "nén bất thường" in message and "xl/worksheets/sheet1.xml" in message
 
 
+def test_many_small_compressed_parts_are_held_to_the_ratio_together(tmp_path):
+    path = make_xlsx(tmp_path / "parts.xlsx", sheet_xml(value("A1")))
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as book:
+        for i in range(40):  # 40 parts of 512 KB, each under the per-part threshold (1 MB)
+            book.writestr(f"xl/media/part{i}.xml", "<x>" + " " * (1 << 19) + "</x>")
+    assert "nén bất thường (nén" in refusal(path)
+
+
 def test_an_entry_inflating_beyond_its_declared_size_is_refused(tmp_path):
     path = make_xlsx(tmp_path / "lie.xlsx", sheet_xml(value("A1") + value("B2")))
     data = bytearray(path.read_bytes())
