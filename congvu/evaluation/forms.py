@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from congvu.evaluation.models import Band, DisciplineForm, PeriodKind, RuleSetCode
+from congvu.evaluation.models import Band, ConclusionKind, DisciplineForm, PeriodKind, RuleSetCode
 from congvu.registers.models import ProductType
 
 DATE_WIDGET = forms.DateInput(
@@ -142,3 +142,44 @@ class CatalogueItemForm(forms.Form):
         widget=forms.TextInput(attrs=TEXT),
     )
     active = forms.BooleanField(label=_("Đang áp dụng"), required=False, initial=True)
+
+
+class ConclusionForm(forms.Form):
+    official_code = forms.CharField(label=_("Mã cán bộ"), max_length=40, widget=forms.TextInput(attrs=TEXT))
+    kind = forms.ChoiceField(
+        label=_("Nội dung kết luận"), choices=ConclusionKind.choices, widget=forms.Select(attrs=SELECT)
+    )
+    document_number = forms.CharField(
+        label=_("Số văn bản kết luận"), max_length=100, widget=forms.TextInput(attrs=TEXT)
+    )
+    document_date = forms.DateField(label=_("Ngày văn bản"), widget=DATE_WIDGET)
+    authority = forms.CharField(label=_("Cấp kết luận"), max_length=200, widget=forms.TextInput(attrs=TEXT))
+    handled_unit = forms.CharField(
+        label=_("Đơn vị bị xử lý (điểm d)"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs=TEXT),
+    )
+    summary = forms.CharField(
+        label=_("Tóm tắt"), required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2})
+    )
+
+
+class UnitRatingForm(forms.Form):
+    band = forms.ChoiceField(
+        label=_("Xếp loại của đơn vị"), choices=Band.choices, widget=forms.Select(attrs=SELECT)
+    )
+    decision_document = forms.CharField(
+        label=_("Văn bản quyết định"), max_length=200, widget=forms.TextInput(attrs=TEXT)
+    )
+
+
+class QuotaGroupForm(forms.Form):
+    official_code = forms.CharField(label=_("Mã cán bộ"), max_length=40, widget=forms.TextInput(attrs=TEXT))
+    group = forms.CharField(
+        label=_("Nhóm nhiệm vụ tương đồng"),
+        max_length=100,
+        required=False,
+        help_text=_("để trống: nhóm theo chức danh"),
+        widget=forms.TextInput(attrs=TEXT),
+    )

@@ -121,6 +121,132 @@ class DisciplineRecord(models.Model):
         return self.form in DISCIPLINARY_FORMS and self.public_duty_violation
 
 
+class ConclusionKind(models.TextChoices):
+    """The two overrides of Art. 20(4) other than discipline; the values are the engine's flags."""
+
+    DEGRADATION = (
+        "degradation_concluded",
+        _(
+            "Bị cấp có thẩm quyền kết luận có biểu hiện suy thoái về tư tưởng chính trị, đạo đức, lối sống "
+            "(Điều 20 khoản 4 điểm b)"
+        ),
+    )
+    UNIT_CORRUPTION = (
+        "unit_corruption_handled",
+        _(
+            "Cơ quan, đơn vị thuộc thẩm quyền phụ trách, quản lý trực tiếp liên quan đến tham ô, tham nhũng, "
+            "lãng phí và bị xử lý (Điều 20 khoản 4 điểm d, chỉ với lãnh đạo, quản lý)"
+        ),
+    )
+
+
+class OverrideConclusion(models.Model):
+    """A conclusion of the competent level (kết luận) that forces "không hoàn thành" for the year of its
+    document: concluded degradation (Art. 20(4)(b)), or, for a leader, corruption or waste handled in a
+    unit he directly manages (Art. 20(4)(d)). Owned by the unit the official worked in on that date;
+    the deciding document is required, never a bare flag."""
+
+    official = models.ForeignKey(
+        "org.Official",
+        verbose_name=_("cán bộ"),
+        on_delete=models.PROTECT,
+        related_name="override_conclusions",
+    )
+    unit = models.ForeignKey("org.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("nội dung kết luận"), max_length=30, choices=ConclusionKind.choices)
+    document_number = models.CharField(_("số văn bản kết luận"), max_length=100)
+    document_date = models.DateField(_("ngày văn bản"))
+    authority = models.CharField(_("cấp kết luận"), max_length=200)
+    handled_unit = models.CharField(
+        _("đơn vị bị xử lý"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "cơ quan, đơn vị thuộc quyền quản lý trực tiếp liên quan đến tham ô, tham nhũng, lãng phí"
+        ),
+    )
+    summary = models.TextField(_("tóm tắt"), blank=True)
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("người ghi"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit_id"
+
+    class Meta:
+        verbose_name = _("kết luận buộc không hoàn thành")
+        verbose_name_plural = _("kết luận buộc không hoàn thành")
+        ordering = ["-document_date", "-pk"]
+        indexes = [models.Index(fields=["official", "document_date"], name="conclusion_official_idx")]
+        constraints = [
+            models.CheckConstraint(
+                name="conclusion_unit_corruption_names_unit",
+                condition=~Q(kind="unit_corruption_handled") | ~Q(handled_unit=""),
+                violation_error_message=_(
+                    "Kết luận về tham ô, tham nhũng, lãng phí phải nêu đơn vị bị xử lý."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.official} — {self.document_number}"
+
+
+class UnitYearRating(models.Model):
+    """A unit's own classification for a year (xếp loại chất lượng cơ quan, đơn vị), with its deciding
+    document: read when the rule set says a head is not rated above his unit (`head_not_above_unit`)."""
+
+    unit = models.ForeignKey("org.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    band = models.CharField(_("mức xếp loại đơn vị"), max_length=20, choices=Band.choices)
+    decision_document = models.CharField(_("văn bản quyết định"), max_length=200)
+    recorded_by = models.ForeignKey(
+        USER, verbose_name=_("người ghi"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("ghi lúc"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit_id"
+
+    class Meta:
+        verbose_name = _("xếp loại đơn vị trong năm")
+        verbose_name_plural = _("xếp loại đơn vị trong năm")
+        ordering = ["-year", "unit__name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="unit_year_rating_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.year}: {self.get_band_display()}"
+
+
+class QuotaGroupMember(models.Model):
+    """An official's group of similar posts for the excellent quota in a year (nhóm công chức có nhiệm
+    vụ tương đồng, Art. 20(5)), set by the agency. Without a row the group is the job title."""
+
+    official = models.ForeignKey(
+        "org.Official", verbose_name=_("cán bộ"), on_delete=models.PROTECT, related_name="quota_groups"
+    )
+    unit = models.ForeignKey("org.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    group = models.CharField(_("nhóm nhiệm vụ tương đồng"), max_length=100)
+    updated_by = models.ForeignKey(
+        USER, verbose_name=_("người sửa"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit_id"
+
+    class Meta:
+        verbose_name = _("nhóm tính tỷ lệ xuất sắc")
+        verbose_name_plural = _("nhóm tính tỷ lệ xuất sắc")
+        ordering = ["-year", "group"]
+        constraints = [models.UniqueConstraint(fields=["official", "year"], name="quota_group_once_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.official} — {self.year}: {self.group}"
+
+
 # --- The year's classification ------------------------------------------------------------
 
 

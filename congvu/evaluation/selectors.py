@@ -73,6 +73,84 @@ def discipline_override_ids(*, official_ids, year: int) -> set[int]:
     )
 
 
+@dataclass(frozen=True)
+class OverrideBasis:
+    """One record that forces "không hoàn thành": the engine flag and the sentence naming the document."""
+
+    flag: str
+    text: str
+
+
+def override_bases(*, official_ids, since: date, until: date) -> dict[int, list[OverrideBasis]]:
+    """official id -> the records dated in [since, until] that force "không hoàn thành" (Art. 20(4)):
+    discipline from khiển trách up for a public-duty violation (by effective date), and the
+    conclusions of degradation or of corruption handled in a managed unit (by document date).
+    Two queries; officials without any are absent."""
+    from congvu.evaluation.models import DISCIPLINARY_FORMS, ConclusionKind, OverrideConclusion
+
+    ids = list(official_ids)
+    result: dict[int, list[OverrideBasis]] = {}
+    records = DisciplineRecord.objects.filter(
+        official_id__in=ids,
+        effective_date__gte=since,
+        effective_date__lte=until,
+        form__in=list(DISCIPLINARY_FORMS),
+        public_duty_violation=True,
+    ).order_by("effective_date", "pk")
+    for r in records:
+        result.setdefault(r.official_id, []).append(
+            OverrideBasis(
+                "reprimand_or_higher_in_year",
+                f"kỷ luật {r.get_form_display().lower()} do vi phạm liên quan đến hoạt động công vụ, "
+                f"quyết định số {r.decision_number} ngày {r.decision_date:%d/%m/%Y}",
+            )
+        )
+    conclusions = OverrideConclusion.objects.filter(
+        official_id__in=ids, document_date__gte=since, document_date__lte=until
+    ).order_by("document_date", "pk")
+    for c in conclusions:
+        if c.kind == ConclusionKind.DEGRADATION:
+            what = "bị cấp có thẩm quyền kết luận có biểu hiện suy thoái"
+        else:
+            what = (
+                f"{c.handled_unit} thuộc quyền quản lý trực tiếp liên quan đến tham ô, tham nhũng, "
+                "lãng phí và bị xử lý"
+            )
+        result.setdefault(c.official_id, []).append(
+            OverrideBasis(
+                c.kind,
+                f"{what}, văn bản số {c.document_number} ngày {c.document_date:%d/%m/%Y} ({c.authority})",
+            )
+        )
+    return result
+
+
+def discipline_flags(bases: list[OverrideBasis]):
+    """The engine's `Discipline` from the records of `override_bases`."""
+    from congvu.evaluation.scoring import Discipline
+
+    flags = {b.flag for b in bases}
+    return Discipline(
+        reprimand_or_higher_in_year="reprimand_or_higher_in_year" in flags,
+        degradation_concluded="degradation_concluded" in flags,
+        unit_corruption_handled="unit_corruption_handled" in flags,
+    )
+
+
+def conclusion_list(*, fetched_by, query: str = ""):
+    from congvu.core.text import fold
+    from congvu.evaluation.models import OverrideConclusion
+
+    qs = OverrideConclusion.objects.visible_to(fetched_by).select_related("official", "unit")
+    if query:
+        qs = qs.filter(
+            Q(official__name_folded__contains=fold(query))
+            | Q(official__code__iexact=query.strip())
+            | Q(document_number__icontains=query.strip())
+        )
+    return qs
+
+
 def official_unit_on(*, official_id: int, day: date) -> int | None:
     """The unit an official worked in on `day`: the appointment in force that day (a head's post
     before a deputy's before any other, then the latest), else the last appointment before it."""
@@ -277,6 +355,32 @@ def discipline_list(*, fetched_by, query: str = ""):
     return qs
 
 
+def quota_group_summaries(*, fetched_by, unit, year: int) -> list[dict]:
+    """The quota groups of the unit's computed year (the agency first): members, T (rated good after
+    the quota), the excellent places and the small-group flag (T too small for a single place)."""
+    if unit is None:
+        return []
+    found: dict[str, dict] = {}
+    rows = (
+        YearResult.objects.visible_to(fetched_by)
+        .filter(unit_id=unit.pk, year=year)
+        .values_list("explanation", flat=True)
+    )
+    for explanation in rows:
+        if isinstance(explanation, dict):
+            for group in explanation.get("quota_groups", []):
+                found.setdefault(group["group"], group)
+    return sorted(found.values(), key=lambda g: (g["group"] != "", g["group"]))
+
+
+def unit_rating(*, fetched_by, unit, year: int):
+    from congvu.evaluation.models import UnitYearRating
+
+    if unit is None:
+        return None
+    return UnitYearRating.objects.visible_to(fetched_by).filter(unit_id=unit.pk, year=year).first()
+
+
 def catalogue_list(*, fetched_by, unit_id: int | None = None):
     from congvu.evaluation.models import CatalogueItem
 
@@ -317,6 +421,9 @@ class YearFigure:
     quota_tie: bool = False
     quota_lines: list[dict] = field(default_factory=list)
     rules: object = None  # the RuleSet the sheets were scored under
+    quota_group: str = ""  # the group of similar posts (QuotaGroupMember, else the job title)
+    quota_groups: list[dict] = field(default_factory=list)  # T and places of the agency and the group
+    override_basis: list[str] = field(default_factory=list)  # the documents behind a forced band
 
     @property
     def band(self) -> str:
@@ -334,7 +441,7 @@ def year_figures(
     Raises `ScoringError` naming the official when a sheet cannot be read."""
     from congvu.evaluation.models import PeriodKind, PeriodSheet, SheetStatus
     from congvu.evaluation.rules import RuleSet
-    from congvu.evaluation.scoring import Discipline, ScoringError, apply_quota, score_year
+    from congvu.evaluation.scoring import ScoringError, apply_quota, score_year
 
     rows = (
         PeriodSheet.objects.filter(
@@ -369,48 +476,89 @@ def year_figures(
     # After a transfer the new agency classifies, with the old agency's period results (decree-335
     # §6): everyone's periods count wherever they were worked; the unit of the latest one rates.
     raw = {official_id: p for official_id, p in raw.items() if p["last_unit"] == unit_id}
-    overridden = discipline_override_ids(official_ids=list(raw), year=year)
+    from congvu.evaluation.models import QuotaGroupMember, UnitYearRating
+
+    bases = override_bases(official_ids=list(raw), since=date(year, 1, 1), until=date(year, 12, 31))
+    unit_rating = UnitYearRating.objects.filter(unit_id=unit_id, year=year).first()
+    chosen_groups = dict(
+        QuotaGroupMember.objects.filter(year=year, official_id__in=list(raw)).values_list(
+            "official_id", "group"
+        )
+    )
     rule_cache: dict[str, RuleSet] = {}
     figures: dict[int, YearFigure] = {}
     for official_id, p in raw.items():
         key = repr(sorted(p["rules"].items())) + p["rule_set"]
         if key not in rule_cache:
             rule_cache[key] = RuleSet.from_mapping({**p["rules"], "code": p["rule_set"]})
+        person_bases = bases.get(official_id, [])
         try:
             ys = score_year(
                 p["totals"],
-                discipline=Discipline(reprimand_or_higher_in_year=official_id in overridden),
+                discipline=discipline_flags(person_bases),
                 rules=rule_cache[key],
                 role=p["role"],
+                unit_band=unit_rating.band if unit_rating else None,
             )
         except ScoringError as exc:
             raise ScoringError(exc.field, f"{p['code']}: {exc.message}") from None
-        figures[official_id] = YearFigure(
+        figure = YearFigure(
             official_id, p["code"], p["name"], p["role"], p["position"], p["rule_set"], p["periods"], ys
         )
-        figures[official_id].rules = rule_cache[key]
+        figure.rules = rule_cache[key]
+        figure.quota_group = chosen_groups.get(official_id) or p["position"] or "—"
+        if ys.override:
+            # "Bị xếp loại không hoàn thành do …, văn bản số …": every record behind the flag applied.
+            applicable = [b for b in person_bases if b.flag == ys.override]
+            figure.override_basis = [f"Bị xếp loại không hoàn thành nhiệm vụ do {b.text}" for b in applicable]
+        if unit_rating and any(line.kind == "head_not_above_unit" for line in ys.explanation):
+            figure.override_basis.append(
+                f"Xếp loại của đơn vị năm {year}: {unit_rating.get_band_display()}, "
+                f"văn bản {unit_rating.decision_document}"
+            )
+        figures[official_id] = figure
     eligible = [f for f in figures.values() if not f.year.override]
     groups: dict[str, list[YearFigure]] = {"": eligible}
     for f in eligible:
-        groups.setdefault(f.position or "—", []).append(f)
+        groups.setdefault(f.quota_group, []).append(f)
     for group, members in groups.items():
         if not members:
             continue
         result = apply_quota(
-            [(f.code, f.year.total) for f in members],
+            [(f.code, _quota_total(f)) for f in members],
             organisation_recognised_outstanding=organisation_recognised_outstanding,
             rules=members[0].rules,
         )
         where = "cơ quan, đơn vị" if group == "" else f"nhóm “{group}”"
+        summary = {
+            "group": group,
+            "members": len(members),
+            "good": result.good_count,
+            "max_excellent": result.max_excellent,
+            "small_group": result.small_group,
+            "over_quota": len(result.over_quota),
+        }
         for f in members:
             f.over_quota |= f.code in result.over_quota
             f.quota_tie |= f.code in result.ties
+            f.quota_groups.append(summary)
             f.quota_lines.extend(
                 {"kind": line.kind, "text": f"{where}: {line.text}", "points": str(line.points)}
                 for line in result.explanation
                 if line.product_id in (None, f.code)
             )
     return figures
+
+
+def _quota_total(f: YearFigure) -> Fraction:
+    """The total the quota counts: a head capped by his unit's rating (`head_not_above_unit`) counts
+    at the floor of the band he was capped to, so he is neither an excellent candidate nor lost from
+    the count of those rated good."""
+    if f.year.band == f.year.band_by_score:
+        return f.year.total
+    rules = f.rules
+    floor = {"xuat_sac": rules.excellent_min, "tot": rules.good_min, "hoan_thanh": rules.completed_min}
+    return floor.get(f.year.band, Fraction(0))
 
 
 def year_report(*, year: int, unit_code: str | None = None, provisional: bool = False) -> list[dict]:

@@ -19,24 +19,30 @@ from congvu.core.text import nfc
 from congvu.evaluation.models import (
     Band,
     CatalogueItem,
+    ConclusionKind,
     DisciplineForm,
     DisciplineRecord,
+    OverrideConclusion,
     PeriodKind,
     PeriodSheet,
     ProductSource,
+    QuotaGroupMember,
     RuleSetAssignment,
     SheetProduct,
     SheetRole,
     SheetStatus,
     UnitEvaluationSetting,
+    UnitYearRating,
     YearResult,
     fraction_text,
 )
 from congvu.evaluation.rules import RuleSetError, parse_fraction
 from congvu.evaluation.scoring import ScoringError
 from congvu.evaluation.selectors import (
+    discipline_flags,
     lineages,
     official_unit_on,
+    override_bases,
     portfolio_codes,
     portfolios_by_unit,
     posts_by_unit,
@@ -110,8 +116,122 @@ def discipline_record(
     )
     record.full_clean()
     record.save()
+    _rescore_open_sheets(official.pk, effective_date)
     audit_record(actor=actor, action="evaluation.discipline_record", obj=record, after=snapshot(record))
     return record
+
+
+@transaction.atomic
+def conclusion_record(
+    *,
+    actor,
+    official,
+    kind: str,
+    document_number: str,
+    document_date: date,
+    authority: str,
+    handled_unit: str = "",
+    summary: str = "",
+) -> OverrideConclusion:
+    """Record a conclusion that forces "không hoàn thành" for the year of its document (Art. 20(4)(b)
+    degradation; (d) corruption or waste handled in a unit a leader directly manages). The unit
+    corruption conclusion is refused for an official who held no head's or deputy's post that day."""
+    if kind not in ConclusionKind.values:
+        raise ValidationError({"kind": _("Nội dung kết luận “%(kind)s” không hợp lệ.") % {"kind": kind}})
+    if not document_date:
+        raise ValidationError({"document_date": _("Chưa nhập ngày văn bản kết luận.")})
+    unit_id = official_unit_on(official_id=official.pk, day=document_date)
+    if unit_id is None:
+        raise ValidationError(
+            {
+                "official": _("%(name)s không có bổ nhiệm nào đến ngày %(day)s.")
+                % {"name": official, "day": document_date.strftime("%d/%m/%Y")}
+            }
+        )
+    _require_unit_actor(actor, unit_id)
+    if kind == ConclusionKind.UNIT_CORRUPTION:
+        post = posts_by_unit(unit_ids=[unit_id], start=document_date, end=document_date)
+        role = post.get(unit_id, {}).get(official.pk, ("staff", ""))[0]
+        if role not in ("head", "deputy"):
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "%(name)s không giữ chức vụ lãnh đạo, quản lý ngày %(day)s: điểm d khoản 4 Điều 20 "
+                        "chỉ áp dụng với công chức lãnh đạo, quản lý."
+                    )
+                    % {"name": official, "day": document_date.strftime("%d/%m/%Y")}
+                }
+            )
+    conclusion = OverrideConclusion(
+        official=official,
+        unit_id=unit_id,
+        kind=kind,
+        document_number=nfc(document_number or "").strip(),
+        document_date=document_date,
+        authority=nfc(authority or "").strip(),
+        handled_unit=nfc(handled_unit or "").strip(),
+        summary=nfc(summary or "").strip(),
+        created_by=_actor_or_none(actor),
+    )
+    conclusion.full_clean()
+    conclusion.save()
+    _rescore_open_sheets(official.pk, document_date)
+    audit_record(
+        actor=actor, action="evaluation.conclusion_record", obj=conclusion, after=snapshot(conclusion)
+    )
+    return conclusion
+
+
+@transaction.atomic
+def unit_rating_record(*, actor, unit, year: int, band: str, decision_document: str) -> UnitYearRating:
+    """Record (or change) the unit's own classification for the year, with its document. Read by the
+    year computation when the rule set caps a head at his unit's band (`head_not_above_unit`)."""
+    require_role(actor, *PROVINCE_RECORDERS)
+    rating = UnitYearRating.objects.select_for_update().filter(unit=unit, year=year).first()
+    before = snapshot(rating)
+    rating = rating or UnitYearRating(unit=unit, year=year)
+    rating.band = band
+    rating.decision_document = nfc(decision_document or "").strip()
+    rating.recorded_by = _actor_or_none(actor)
+    rating.full_clean(validate_unique=False)
+    rating.save()
+    audit_record(
+        actor=actor, action="evaluation.unit_rating_record", obj=rating, before=before, after=snapshot(rating)
+    )
+    return rating
+
+
+@transaction.atomic
+def quota_group_set(*, actor, official, unit, year: int, group: str) -> QuotaGroupMember | None:
+    """Put an official in a group of similar posts for the year's excellent quota (Art. 20(5)); an
+    empty group removes the choice, and the job title is the group again."""
+    _require_unit_actor_roles(actor, unit.pk, ("unit_head", "lead", "admin"))
+    if official_unit_on(official_id=official.pk, day=date(year, 12, 31)) != unit.pk and not (
+        posts_by_unit(unit_ids=[unit.pk], start=date(year, 1, 1), end=date(year, 12, 31))
+        .get(unit.pk, {})
+        .get(official.pk)
+    ):
+        raise ValidationError(
+            {"official": _("%(name)s không công tác tại đơn vị trong năm.") % {"name": official}}
+        )
+    member = QuotaGroupMember.objects.select_for_update().filter(official=official, year=year).first()
+    before = snapshot(member)
+    group = nfc(group or "").strip()
+    if not group:
+        if member is not None:
+            audit_record(actor=actor, action="evaluation.quota_group_clear", obj=member, before=before)
+            member.delete()
+        return None
+    member = member or QuotaGroupMember(official=official, year=year)
+    member.unit = unit
+    member.group = group
+    member.updated_by = _actor_or_none(actor)
+    member.full_clean(validate_unique=False)
+    member.save()
+    audit_record(
+        actor=actor, action="evaluation.quota_group_set", obj=member, before=before, after=snapshot(member)
+    )
+    return member
 
 
 @transaction.atomic
@@ -312,9 +432,28 @@ def _score(unit_id: int, sheets: list[PeriodSheet], lineage, products_of=None) -
             portfolios=portfolios,
             field_codes=dict(Field.objects.values_list("id", "code")),
             products_of=products_of,
+            discipline_of=_period_discipline([s.official_id for s in sheets], sheets[0].start, sheets[0].end),
         )
     except (ScoringError, RuleSetError) as exc:
         raise ValidationError({exc.field: exc.message}) from None
+
+
+def _rescore_open_sheets(official_id: int, day: date) -> None:
+    """A new override record changes the not-yet-approved sheets whose period holds its date."""
+    periods = (
+        PeriodSheet.objects.filter(official_id=official_id, start__lte=day, end__gte=day)
+        .exclude(status=SheetStatus.APPROVED)
+        .values_list("unit_id", "year", "period_kind", "period_number")
+        .distinct()
+    )
+    for unit_id, year, kind, number in list(periods):
+        _rescore(unit_id, year, kind, number)
+
+
+def _period_discipline(official_ids, start: date, end: date) -> dict:
+    """official id -> the engine's override flags from the records dated within the period."""
+    bases = override_bases(official_ids=official_ids, since=start, until=end)
+    return {official_id: discipline_flags(items) for official_id, items in bases.items()}
 
 
 def _rescore(unit_id: int, year: int, period_kind: str, period_number: int) -> list[PeriodSheet]:
@@ -502,6 +641,9 @@ def _generate(
     portfolios = portfolios_by_unit(unit_ids=list(unit_by_id), day=end)
     open_counts = open_counts_by_unit(lineages=lineage, start=start, end=end, as_of=as_of)
     field_codes = dict(Field.objects.values_list("id", "code"))
+    discipline_of = _period_discipline(
+        [s.official_id for sheets in unit_sheets.values() for s in sheets], start, end
+    )
     for unit_id, sheets in unit_sheets.items():
         try:
             score_period(
@@ -513,6 +655,7 @@ def _generate(
                     s.official_id: kept.get(s.pk, []) + new_products.get(s.official_id, []) for s in sheets
                 },
                 open_counts=open_counts[unit_id],
+                discipline_of=discipline_of,
             )
         except (ScoringError, RuleSetError) as exc:
             raise ValidationError({exc.field: exc.message}) from None
@@ -868,7 +1011,7 @@ def year_compute(
         result.unit = unit
         result.rule_set = person.rule_set
         result.role = person.role
-        result.quota_group = person.position[:100]
+        result.quota_group = person.quota_group[:100]
         result.periods = ys.periods
         result.total = fraction_text(ys.total)
         result.total_display = _exact_decimal(ys.total)
@@ -884,6 +1027,8 @@ def year_compute(
                 for line in ys.explanation
             ],
             "quota": person.quota_lines,
+            "quota_groups": person.quota_groups,
+            "override_basis": person.override_basis,
             "organisation_recognised_outstanding": organisation_recognised_outstanding,
         }
         result.computed_at = now

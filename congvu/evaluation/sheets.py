@@ -245,12 +245,15 @@ def score_period(
     field_codes,
     products_of=None,
     open_counts: tuple[int, Counter] | None = None,
+    discipline_of: dict | None = None,
 ) -> None:
     """Score the sheets of one unit and period in memory (the caller saves them); `products_of`
     (official id -> products) stands for sheets not saved yet, `open_counts` for the unit's tasks of
     the period not done on time to quality (computed here when not given). Approved sheets keep
     their frozen figures and count as subordinates with them. Staff first, then deputies, then the
-    head: d reads the totals of the people under the leader (deputies: within the portfolio)."""
+    head: d reads the totals of the people under the leader (deputies: within the portfolio).
+    `discipline_of` (official id -> `scoring.Discipline`) carries the overrides of Art. 20(4) whose
+    record is dated within the period (discipline, concluded degradation, unit corruption)."""
     if not sheets:
         return
     start, end, as_of = sheets[0].start, sheets[0].end, max(s.as_of for s in sheets)
@@ -293,6 +296,7 @@ def score_period(
                         general_points=general_points_of(sheet),
                         products=tuple(product_input(p, field_codes) for p in products),
                         leader=leader,
+                        discipline=(discipline_of or {}).get(sheet.official_id, scoring.Discipline()),
                     ),
                     rules,
                 )

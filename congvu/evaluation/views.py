@@ -141,8 +141,69 @@ def home(request):
             "over_quota": qs.filter(over_quota=True).count(),
             "pending": selectors.year_pending_counts(fetched_by=request.user, year=year),
             "can_compute": request.user.has_role("unit_head", "lead", "admin"),
+            "quota_groups": selectors.quota_group_summaries(fetched_by=request.user, unit=unit, year=year),
+            "unit_rating": selectors.unit_rating(fetched_by=request.user, unit=unit, year=year),
+            "can_rate_unit": request.user.has_role(*services.PROVINCE_RECORDERS),
+            "rating_form": forms.UnitRatingForm(),
+            "group_form": forms.QuotaGroupForm(),
         },
     )
+
+
+@require_POST
+@role_required("unit_head", "lead", "admin")
+def quota_group(request):
+    """Put an official of the unit in a group of similar posts for the year's quota."""
+    unit = _unit(request)
+    if unit is None:
+        raise Http404
+    year = _year(request)
+    form = forms.QuotaGroupForm(request.POST)
+    if form.is_valid():
+        official = (
+            Official.objects.visible_to(request.user)
+            .filter(code=form.cleaned_data["official_code"].strip())
+            .first()
+        )
+        if official is None:
+            messages.error(request, _("Mã cán bộ: không tìm thấy cán bộ trong phạm vi của bạn."))
+        else:
+            try:
+                services.quota_group_set(
+                    actor=request.user,
+                    official=official,
+                    unit=unit,
+                    year=year,
+                    group=form.cleaned_data["group"],
+                )
+                messages.success(request, _("Đã ghi nhóm tính tỷ lệ; tính lại kết quả năm để áp dụng."))
+            except ValidationError as exc:
+                _errors(request, exc)
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+    return redirect(f"{_url('evaluation:home')}?year={year}&unit={unit.code}")
+
+
+@require_POST
+@role_required(*services.PROVINCE_RECORDERS)
+def unit_rating(request):
+    """Record the unit's own classification for the year (read by `head_not_above_unit`)."""
+    unit = _unit(request)
+    if unit is None:
+        raise Http404
+    year = _year(request)
+    form = forms.UnitRatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.unit_rating_record(actor=request.user, unit=unit, year=year, **form.cleaned_data)
+            messages.success(request, _("Đã ghi xếp loại của đơn vị; tính lại kết quả năm để áp dụng."))
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+    return redirect(f"{_url('evaluation:home')}?year={year}&unit={unit.code}")
 
 
 @require_POST
@@ -181,6 +242,9 @@ def result_detail(request, pk: int):
     can_decide = request.user.has_role("admin", "lead", "leadership") or (
         request.user.has_role("unit_head") and result.role != "head"
     )
+    conclusions = selectors.conclusion_list(fetched_by=request.user).filter(
+        official_id=result.official_id, document_date__year=result.year
+    )
     return render(
         request,
         "evaluation/result_detail.html",
@@ -189,6 +253,7 @@ def result_detail(request, pk: int):
             "explanation": explanation,
             "sheets": sheets,
             "disciplines": disciplines,
+            "conclusions": conclusions,
             "form": forms.DecideForm(initial={"band": result.band}),
             "can_decide": can_decide,
         },
@@ -613,6 +678,83 @@ def discipline(request):
     return render(
         request,
         "evaluation/discipline.html",
+        {"page": paginate(request, qs), "sort": sort, "query": query, "form": form, "can_record": can_record},
+    )
+
+
+CONCLUSION_SORTS = {
+    "name": "official__full_name",
+    "date": "document_date",
+    "kind": "kind",
+    "unit": "unit__name",
+}
+
+
+@login_required
+def conclusions(request):
+    """Conclusions forcing "không hoàn thành" (Art. 20(4)(b) and (d)): the list, Excel, and the form
+    with a confirmation step (the record changes a year's classification)."""
+    query = request.GET.get("q", "").strip()
+    qs, sort = sort_queryset(
+        request, selectors.conclusion_list(fetched_by=request.user, query=query), CONCLUSION_SORTS, "-date"
+    )
+    if wants_xlsx(request):
+        headers = [
+            _("Mã"),
+            _("Họ và tên"),
+            _("Đơn vị"),
+            _("Nội dung kết luận"),
+            _("Số văn bản"),
+            _("Ngày văn bản"),
+            _("Cấp kết luận"),
+            _("Đơn vị bị xử lý"),
+            _("Tóm tắt"),
+        ]
+        rows = (
+            (
+                r.official.code,
+                r.official.full_name,
+                r.unit.name,
+                r.get_kind_display(),
+                r.document_number,
+                r.document_date,
+                r.authority,
+                r.handled_unit,
+                r.summary,
+            )
+            for r in qs.iterator()
+        )
+        return xlsx_response("ket-luan.xlsx", headers, rows, sheet=_("Kết luận"))
+    form = forms.ConclusionForm(request.POST or None)
+    can_record = request.user.has_role("admin", "lead", "leadership", "unit_head")
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            official = (
+                Official.objects.visible_to(request.user)
+                .filter(code=data.pop("official_code").strip())
+                .first()
+            )
+            if official is None:
+                messages.error(request, _("Mã cán bộ: không tìm thấy cán bộ trong phạm vi của bạn."))
+            elif request.POST.get("confirm") != "yes":
+                return render(
+                    request,
+                    "evaluation/conclusion_confirm.html",
+                    {"form": form, "official": official, "data": data},
+                )
+            else:
+                try:
+                    services.conclusion_record(actor=request.user, official=official, **data)
+                    messages.success(request, _("Đã ghi kết luận."))
+                    return redirect("evaluation:conclusions")
+                except ValidationError as exc:
+                    _errors(request, exc)
+    return render(
+        request,
+        "evaluation/conclusions.html",
         {"page": paginate(request, qs), "sort": sort, "query": query, "form": form, "can_record": can_record},
     )
 
