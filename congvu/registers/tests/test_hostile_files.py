@@ -155,11 +155,16 @@ def test_a_sheet_in_utf16_is_measured_too(tmp_path):
     assert "cột XFD" in refusal(path)
 
 
-def test_a_sheet_over_the_cell_limit_is_refused_while_it_is_read(tmp_path, settings):
+@pytest.mark.parametrize("with_addresses", [True, False])
+def test_a_sheet_over_the_cell_limit_is_refused_while_it_is_read(tmp_path, settings, with_addresses):
+    # 200,000 cells (3 MB of XML) and a broken end: the refusal names the 1,001st cell, so the scan
+    # stopped long before the end (which would have been reported as a damaged file).
     settings.IMPORT_MAX_CELLS = 1_000
-    cells = "".join(f'<row r="{r}">{value(f"A{r}")}</row>' for r in range(1, 5_001))
-    message = refusal(make_xlsx(tmp_path / "many.xlsx", sheet_xml(cells)))
-    assert "A1:A1001 (1.001 ô), quá giới hạn 1.000 ô" in message  # stopped at the 1,001st cell
+    cell = (lambda r: value(f"A{r}")) if with_addresses else (lambda r: "<c><v>1</v></c>")
+    cells = "".join(f'<row r="{r}">{cell(r)}</row>' for r in range(1, 200_001))
+    broken = sheet_xml(cells).replace("</sheetData></worksheet>", "</sheetDat")
+    message = refusal(make_xlsx(tmp_path / "many.xlsx", broken))
+    assert "A1:A1001 (1.001 ô), quá giới hạn 1.000 ô" in message
 
 
 def test_a_lying_dimension_is_refused_either_way(tmp_path):
