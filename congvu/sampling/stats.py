@@ -205,6 +205,14 @@ def _last_sizes(ks: np.ndarray, p: int, q: int, limit: int) -> np.ndarray:
     return np.array([min(limit, int(k) * q // p) for k in ks], dtype=np.int64)
 
 
+def _exact_percent(rate: Fraction) -> str:
+    """A rate as typed, in percent, Vietnamese style: 0,001% (format_percent would round it to 0,0%)."""
+    text = format(Decimal(rate.numerator * 100) / Decimal(rate.denominator), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") + "%"
+
+
 def _out_of_range(tol: Fraction, exp: Fraction) -> SamplingError:
     return SamplingError(
         _(
@@ -214,8 +222,8 @@ def _out_of_range(tol: Fraction, exp: Fraction) -> SamplingError:
         )
         % {
             "max": f"{MAX_SAMPLE_SIZE:,}".replace(",", "."),
-            "t": format_percent(float(tol), 4).rstrip("0").rstrip(","),
-            "e": format_percent(float(exp), 4).rstrip("0").rstrip(","),
+            "t": _exact_percent(tol),
+            "e": _exact_percent(exp),
         }
     )
 
@@ -570,17 +578,19 @@ def allocate(
 
 
 def format_percent(rate: float | None, digits: int = 1) -> str:
-    """Vietnamese style: 3,4%."""
-    if rate is None:
-        return "—"
-    return f"{rate * 100:.{digits}f}%".replace(".", ",")
+    """In the active language: 3,4% (Vietnamese), 3.4% (English)."""
+    from congvu.core.numbers import percent
+
+    return percent(rate, digits)
 
 
 def format_limit(rate: float | None) -> str:
-    """An upper limit as the AICPA tables print it (rounded up to 0,1 %), Vietnamese style."""
+    """An upper limit as the AICPA tables print it (rounded up to 0,1 %), in the active language."""
+    from congvu.core.numbers import number
+
     if rate is None:
         return "—"
-    return f"{aicpa_percent(rate):.1f}%".replace(".", ",")
+    return number(aicpa_percent(rate), 1) + "%"
 
 
 def evaluation_sentence(
