@@ -578,19 +578,17 @@ def allocate(
 
 
 def format_percent(rate: float | None, digits: int = 1) -> str:
-    """In the active language: 3,4% (Vietnamese), 3.4% (English)."""
-    from congvu.core.numbers import percent
-
-    return percent(rate, digits)
+    """Vietnamese style: 3,4%."""
+    if rate is None:
+        return "—"
+    return f"{rate * 100:.{digits}f}%".replace(".", ",")
 
 
 def format_limit(rate: float | None) -> str:
-    """An upper limit as the AICPA tables print it (rounded up to 0,1 %), in the active language."""
-    from congvu.core.numbers import number
-
+    """An upper limit as the AICPA tables print it (rounded up to 0,1 %), Vietnamese style."""
     if rate is None:
         return "—"
-    return number(aicpa_percent(rate), 1) + "%"
+    return f"{aicpa_percent(rate):.1f}%".replace(".", ",")
 
 
 def evaluation_sentence(
