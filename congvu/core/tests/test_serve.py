@@ -87,10 +87,11 @@ def _alive(pid: int) -> bool:
 def test_serve_signs_in_serves_a_page_and_stops_on_sigterm(tmp_path):
     env = _env(tmp_path)
     subprocess.run([*CONGVU, "migrate", "--no-input", "-v0"], env=env, cwd=ROOT, check=True, timeout=600)
+    # An inspector: sees the province's figures and signs in with a password alone (no second factor).
     script = (
         "import django; django.setup()\n"
         "from congvu.accounts.services import user_create\n"
-        f"user_create(actor='test', username='lead', password={PASSWORD!r}, role='lead', full_name='Lead')\n"
+        f"user_create(actor='test', username='kiemtra', password={PASSWORD!r}, role='inspector')\n"
     )
     subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, check=True, timeout=120)
 
@@ -110,7 +111,7 @@ def test_serve_signs_in_serves_a_page_and_stops_on_sigterm(tmp_path):
         status, _, _ = browser.request("GET", "/accounts/login/")
         assert status == 200
         body = urlencode(
-            {"username": "lead", "password": PASSWORD, "csrfmiddlewaretoken": browser.cookies["csrftoken"]}
+            {"username": "kiemtra", "password": PASSWORD, "csrfmiddlewaretoken": browser.cookies["csrftoken"]}
         )
         status, headers, _ = browser.request(
             "POST",
