@@ -29,6 +29,19 @@ def _plain_http():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_passed_at_sign_in(request):
+    """Privileged personas signed in by force_login or the login form count as verified by their
+    second factor, except in tests marked `second_factor` (congvu/accounts/testing.py says how)."""
+    if request.node.get_closest_marker("second_factor"):
+        yield
+        return
+    from congvu.accounts.testing import sessions_pass_second_factor
+
+    with sessions_pass_second_factor():
+        yield
+
+
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
 
 

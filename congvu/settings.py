@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "congvu.core",
@@ -92,6 +94,8 @@ INSTALLED_APPS = [
     "congvu.proposals",
     "congvu.web",
     "congvu.demo",
+    "ninja",  # after the apps: its vendored Swagger UI files are served by whitenoise (no CDN)
+    "congvu.api",
 ]
 
 MIDDLEWARE = [
@@ -103,7 +107,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out after CONGVU_SESSION_IDLE_MINUTES without a request; then sends administrators, leads
+    # and leadership without a verified second factor to enrolment or verification.
+    "congvu.accounts.middleware.SessionIdleTimeoutMiddleware",
+    "congvu.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a lock-out into its response.
@@ -176,6 +185,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
+# Second factor (TOTP, django-otp) for administrators, inspection leads and leadership; the issuer
+# name shown in the authenticator app. A signed-in session ends after this many idle minutes.
+OTP_TOTP_ISSUER = "Công vụ"
+SESSION_IDLE_MINUTES = env_int("CONGVU_SESSION_IDLE_MINUTES", 30)
+if SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("CONGVU_SESSION_IDLE_MINUTES: expected at least 1 minute.")
+
 # --- Security (all on whenever DEBUG is off, so `check --deploy` is clean) -----------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -223,6 +239,44 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # an Excel sheet may span (the reader holds the whole rectangle in memory, ~32-64 bytes a cell).
 IMPORT_MAX_UPLOAD_MB = env_int("CONGVU_IMPORT_MAX_UPLOAD_MB", 50)
 IMPORT_MAX_CELLS = env_int("CONGVU_IMPORT_MAX_CELLS", 5_000_000)
+
+# --- REST API (/api/v1/): requests per personal token per fixed window, and the largest page ---
+API_RATE_LIMIT_REQUESTS = env_int("CONGVU_API_RATE_LIMIT_REQUESTS", 600)
+API_RATE_LIMIT_WINDOW = env_int("CONGVU_API_RATE_LIMIT_WINDOW", 60)
+API_PAGE_MAX_LIMIT = env_int("CONGVU_API_PAGE_MAX_LIMIT", 500)
+
+# --- Sampling: the seed is kept encrypted (Fernet) until the draw, with a key outside the database ----
+# CONGVU_SAMPLING_KEY (32 url-safe base64 bytes, `Fernet.generate_key()`), else a key generated once into
+# var/sampling_key (mode 600, never committed). Losing it makes undrawn samples undrawable (re-create them).
+def _sampling_key() -> str:
+    import base64
+    import binascii
+
+    key = os.environ.get("CONGVU_SAMPLING_KEY", "").strip()
+    if not key:
+        path = VAR_DIR / "sampling_key"
+        try:  # created with mode 600 from the start; a second process racing here reads the first's
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii"))
+        key = path.read_text().strip()
+    try:
+        if len(base64.urlsafe_b64decode(key.encode("ascii"))) != 32:
+            raise ValueError
+    except (ValueError, binascii.Error):
+        raise ImproperlyConfigured(
+            "CONGVU_SAMPLING_KEY (or var/sampling_key): expected 32 url-safe base64-encoded bytes "
+            "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
+        ) from None
+    return key
+
+
+SAMPLING_KEY = _sampling_key()
+# A draw over more records than this runs in the background worker, with progress.
+SAMPLING_BACKGROUND_RECORDS = env_int("CONGVU_SAMPLING_BACKGROUND_RECORDS", 50_000)
 
 # --- Background work: the django.tasks API with a database backend, no broker -------------
 TASKS = {

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "congvu.accounts"
     label = "accounts"
     verbose_name = _("Tài khoản")
+
+    def ready(self):
+        from congvu.accounts import signals  # noqa: F401 - connects the sign-in audit receivers

@@ -2,7 +2,9 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
 class Role(models.TextChoices):
@@ -16,6 +18,8 @@ class Role(models.TextChoices):
 
 PROVINCE_WIDE_ROLES = frozenset({Role.ADMIN, Role.INSPECTOR, Role.LEAD, Role.LEADERSHIP})
 UNIT_ROLES = frozenset({Role.FOCAL, Role.UNIT_HEAD})
+# Roles that sign in with a second factor (issue #14 item 8): they decide, conclude and administer.
+SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.LEAD, Role.LEADERSHIP})
 
 
 class User(AbstractUser):
@@ -59,6 +63,10 @@ class User(AbstractUser):
         """Leadership reads dashboards and decides proposals; it edits no register."""
         return self.role == Role.LEADERSHIP
 
+    @property
+    def needs_second_factor(self) -> bool:
+        return self.role in SECOND_FACTOR_ROLES or self.is_superuser
+
     def has_role(self, *roles: str) -> bool:
         return self.is_active and self.role in roles
 
@@ -81,3 +89,43 @@ class User(AbstractUser):
             result = frozenset()
         self._visible_unit_ids = result
         return result
+
+
+class RecoveryCodeDevice(Device):
+    """The recovery codes (mã khôi phục) of one user, as a django-otp device: each code signs in
+    once, when the authenticator app is lost. Only salted SHA-256 hashes are stored; the codes
+    themselves are shown once, when generated (80 random bits each, so a hash cannot be reversed
+    by trying)."""
+
+    class Meta:
+        verbose_name = _("bộ mã khôi phục")
+        verbose_name_plural = _("bộ mã khôi phục")
+
+    def verify_token(self, token) -> bool:
+        """Uses up the matching code. Runs inside django-otp's verification transaction, with
+        this device locked (`for_verify`), so one code cannot be used twice concurrently."""
+        from congvu.accounts.otp import recovery_code_matches
+
+        for code in self.codes.filter(used_at__isnull=True):
+            if recovery_code_matches(str(token), code.code_hash):
+                code.used_at = timezone.now()
+                code.save(update_fields=["used_at"])
+                return True
+        return False
+
+
+class RecoveryCode(models.Model):
+    """One single-use recovery code, hashed."""
+
+    device = models.ForeignKey(
+        RecoveryCodeDevice, verbose_name=_("bộ mã"), on_delete=models.CASCADE, related_name="codes"
+    )
+    code_hash = models.CharField(_("mã băm"), max_length=100)
+    used_at = models.DateTimeField(_("đã dùng lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã khôi phục")
+        verbose_name_plural = _("mã khôi phục")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({'đã dùng' if self.used_at else 'chưa dùng'})"
