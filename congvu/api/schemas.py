@@ -157,6 +157,18 @@ with _register_field_allowed():
             ]  # fmt: skip
 
 
+class SampleItemOut(Schema):
+    """A drawn record: its field, rank and code, and the dossier or task it points to. The review
+    is not given here (the unit sees reviews only once the minutes are signed: see the page)."""
+
+    id: int
+    field_code: str
+    rank: int
+    record_code: str
+    dossier: int | None
+    task: int | None
+
+
 with _register_field_allowed():
 
     class MetricsOut(Schema):

@@ -15,9 +15,9 @@ from congvu.api.routes.common import (
     paginate,
     text_query,
 )
-from congvu.api.schemas import SampleOut, page_of
+from congvu.api.schemas import SampleItemOut, SampleOut, page_of
 from congvu.sampling.models import SampleStatus
-from congvu.sampling.selectors import sample_get, sample_list
+from congvu.sampling.selectors import sample_get, sample_items, sample_list
 
 router = Router(tags=["sampling"])
 
@@ -47,3 +47,24 @@ def samples(
 @router.get("/samples/{pk}", response={200: SampleOut, **READ_ERRORS}, summary="Một mẫu")
 def sample_detail(request, pk: int = id_path()):
     return sample_get(fetched_by=request.user, pk=pk)
+
+
+@router.get(
+    "/samples/{pk}/items", response={200: page_of(SampleItemOut), **READ_ERRORS}, summary="Bản ghi đã rút"
+)
+def sample_item_list(request, pk: int = id_path(), limit: int = limit_query(), offset: int = offset_query()):
+    sample = sample_get(fetched_by=request.user, pk=pk)
+    qs = sample_items(fetched_by=request.user, sample=sample).order_by("stratum__field_code", "rank", "pk")
+    page = paginate(qs, limit=limit, offset=offset)
+    page["items"] = [
+        {
+            "id": item.pk,
+            "field_code": item.stratum.field_code,
+            "rank": item.rank,
+            "record_code": item.record_code,
+            "dossier": item.dossier_id,
+            "task": item.task_id,
+        }
+        for item in page["items"]
+    ]
+    return page

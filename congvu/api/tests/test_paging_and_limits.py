@@ -41,14 +41,11 @@ def test_pages_walk_the_list_without_gaps_or_repeats(client, personas):
 
 def test_a_limit_over_the_maximum_is_refused(client, personas, settings):
     token = token_create(actor="test", user=personas.focal, name="t")[1]
-    from congvu.api.routes.common import limit_query
-
-    maximum = limit_query().json_schema_extra or {}
     response = _get(client, token, "/tasks", limit=settings.API_PAGE_MAX_LIMIT + 1)
-    assert response.status_code == 422, maximum
+    assert response.status_code == 422
     assert _get(client, token, "/tasks", limit=settings.API_PAGE_MAX_LIMIT).status_code == 200
     assert _get(client, token, "/tasks", offset=-1).status_code == 422
-    assert _get(client, token, "/tasks/99999999999999999999").status_code in (404, 422)
+    assert _get(client, token, "/tasks/99999999999999999999").status_code == 422
 
 
 def test_the_rate_limit_answers_429_with_retry_after(client, personas, settings):

@@ -15,6 +15,7 @@ DETAILS = {
 NESTED = {
     "inspection": ["/inspections/{}/findings", "/inspections/{}/recommendations"],
     "recommendation": ["/recommendations/{}/reports"],
+    "sample": ["/samples/{}/items"],
 }
 
 
@@ -81,3 +82,11 @@ def test_the_team_does_not_read_a_remediation_report_before_the_unit_head_approv
 def test_a_sample_never_gives_out_its_seed(world, api):
     sample = api.get(world.tokens["admin"], f"/samples/{world.mine['sample'].pk}").json()
     assert "seed" not in sample and len(sample["seed_commitment"]) == 64
+
+
+def test_a_samples_items_are_its_drawn_records(world, api):
+    sample = world.mine["sample"]
+    page = api.get(world.tokens["focal"], f"/samples/{sample.pk}/items").json()
+    assert page["count"] == sample.items.count() == 3
+    codes = {item["record_code"] for item in page["items"]}
+    assert all(code.startswith("SXD-HS-") for code in codes)

@@ -154,3 +154,8 @@ def test_the_command_names_an_unknown_user_or_token(personas):
         call_command("token", "create", "khong-co", "--name", "x")
     with pytest.raises(CommandError, match="không có mã truy cập còn hiệu lực"):
         call_command("token", "revoke", personas.focal.username, "--name", "x")
+
+
+def test_the_account_menu_leads_to_the_token_page(client, personas):
+    client.force_login(personas.focal)
+    assert f'href="{reverse("api_tokens")}"' in client.get(reverse("api_tokens")).content.decode()
