@@ -14,6 +14,7 @@ urlpatterns = [
     path("proposals/", include("congvu.proposals.urls")),
     path("evaluation/", include("congvu.evaluation.urls")),
     path("documents/", include("congvu.documents.urls")),
+    path("api/", include("congvu.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
