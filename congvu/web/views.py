@@ -1,4 +1,7 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -77,4 +80,11 @@ def error_404(request, exception=None):
 
 def error_500(request):
     # A bare render: the failure may be the database, which context processors would touch.
+    # Django calls this for any unhandled exception, raised by a view or by a middleware (a session
+    # read is often the first query), so the database being down is recognised here: a 503 page
+    # that says so, instead of the generic error (issue #14 item 10).
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = HttpResponse(loader.get_template("errors/503_database.html").render(), status=503)
+        response["Retry-After"] = "60"
+        return response
     return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
