@@ -608,6 +608,11 @@ class SheetProduct(models.Model):
         _("văn bản xác nhận nguyên nhân khách quan"), max_length=200, blank=True
     )
     excuse_date = models.DateField(_("ngày văn bản xác nhận"), null=True, blank=True)
+    directed = models.BooleanField(
+        _("nhiệm vụ chỉ đạo"),
+        default=False,
+        help_text=_("nhiệm vụ của công chức thuộc quyền mà lãnh đạo chỉ đạo, điều hành (Điều 15)"),
+    )
 
     class Meta:
         verbose_name = _("sản phẩm của phiếu")

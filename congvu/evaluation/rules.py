@@ -84,6 +84,7 @@ _CHOICES = {
     "quota_base": ("final_good", "good_or_better", "pre_quota_good"),
     "annual_rule": ("mean",),
     "nd90_gap_band": BAND_CODES,
+    "leader_products": ("own", "own_and_directed"),
 }
 _RATIOS = (  # fractions in [0, 1]
     "quality_deduction",
@@ -139,6 +140,10 @@ class RuleSet:
     # field count only for the head unless these are set.
     unfielded_products_count_for_deputy: bool = False
     unfielded_subordinates_count_for_deputy: bool = False
+    # A leader's products (Art. 15, decree-335 §4): "own_and_directed" — his own tasks plus the tasks
+    # of the unit he directs (a deputy: those in his portfolio fields), the reading of "directing …
+    # tasks related to the products of the civil servants in his charge"; "own" — his own tasks only.
+    leader_products: str = "own_and_directed"
     # d when no subordinate is counted: 100 % ("every civil servant under authority" holds vacuously).
     d_full_without_subordinates: bool = True
     # Art. 20(1)–(4)(a): bands on the exact total.

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
+from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from congvu.evaluation.models import DisciplineRecord, YearResult, parse_fraction
@@ -353,6 +354,74 @@ def discipline_list(*, fetched_by, query: str = ""):
             | Q(decision_number__icontains=query.strip())
         )
     return qs
+
+
+@dataclass
+class LeaderSources:
+    """Where a leader's d, đ and e come from, for the sheet page: the subordinates' sheets of the
+    period (with whether each counts: a deputy's only within his portfolio), the unit's tasks of the
+    period not done on time to quality (đ, in SQL), and who entered e."""
+
+    portfolio: frozenset[str] | None
+    subordinates: list[dict]
+    open_tasks: list
+    open_count: int
+
+
+def leader_sources(*, fetched_by, sheet) -> LeaderSources | None:
+    from collections import Counter
+
+    from congvu.evaluation.models import PeriodSheet, SheetProduct, SheetRole
+    from congvu.evaluation.sheets import task_period_q
+    from congvu.org.selectors import unit_with_predecessor_ids
+    from congvu.registers.models import Task
+
+    if sheet.role == SheetRole.STAFF:
+        return None
+    portfolio = None
+    if sheet.role == SheetRole.DEPUTY:
+        portfolio = portfolio_codes(official_ids=[sheet.official_id], unit_id=sheet.unit_id, day=sheet.end)[
+            sheet.official_id
+        ]
+    others = list(
+        PeriodSheet.objects.visible_to(fetched_by)
+        .filter(
+            unit_id=sheet.unit_id,
+            year=sheet.year,
+            period_kind=sheet.period_kind,
+            period_number=sheet.period_number,
+        )
+        .exclude(pk=sheet.pk)
+        .select_related("official")
+        .order_by("role", "official__full_name")
+    )
+    if sheet.role == SheetRole.DEPUTY:
+        others = [o for o in others if o.role == SheetRole.STAFF]
+    fields: dict[int, Counter] = {}
+    for sheet_id, code in SheetProduct.objects.filter(
+        sheet_id__in=[o.pk for o in others], directed=False, field__isnull=False
+    ).values_list("sheet_id", "field__code"):
+        fields.setdefault(sheet_id, Counter())[code] += 1
+    subordinates = []
+    for other in others:
+        main = fields[other.pk].most_common(1)[0][0] if other.pk in fields else None
+        if portfolio is None:
+            counts = True
+        else:
+            rules = other.rules or {}
+            counts = main in portfolio if main else bool(rules.get("unfielded_subordinates_count_for_deputy"))
+        subordinates.append({"sheet": other, "field": main, "counted": counts})
+    done_well = Q(completed_on__isnull=False, completed_on__lte=sheet.as_of) & ~Q(quality="failed")
+    done_well &= Q(due_on__isnull=True) | Q(completed_on__lte=models.F("due_on"))
+    tasks = (
+        Task.objects.filter(unit_id__in=list(unit_with_predecessor_ids(sheet.unit_id)))
+        .filter(task_period_q(sheet.start, sheet.end))
+        .exclude(done_well)
+    )
+    if portfolio is not None:
+        tasks = tasks.filter(field__code__in=list(portfolio))
+    tasks = tasks.select_related("responsible").order_by("due_on", "external_code")
+    return LeaderSources(portfolio, subordinates, list(tasks[:20]), tasks.count())
 
 
 def quota_group_summaries(*, fetched_by, unit, year: int) -> list[dict]:

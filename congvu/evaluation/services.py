@@ -351,6 +351,7 @@ _PRODUCT_COLUMNS = [
     "completed_on",
     "excuse_document",
     "excuse_date",
+    "directed",
 ]
 
 
@@ -389,6 +390,7 @@ def _insert_products(products: list[tuple[PeriodSheet, NewProduct]]) -> None:
             day(product.completed_on),
             product.excuse_document,
             day(product.excuse_date),
+            product.directed,
         )
         for sheet, product in products
     ]
@@ -639,6 +641,17 @@ def _generate(
             )
         )
     portfolios = portfolios_by_unit(unit_ids=list(unit_by_id), day=end)
+    _add_directed_products(
+        [s for s in changing if s.role != SheetRole.STAFF],
+        lineage,
+        portfolios,
+        new_products,
+        excuses,
+        catalogue,
+        start,
+        end,
+        as_of,
+    )
     open_counts = open_counts_by_unit(lineages=lineage, start=start, end=end, as_of=as_of)
     field_codes = dict(Field.objects.values_list("id", "code"))
     discipline_of = _period_discipline(
@@ -694,6 +707,50 @@ def _generate(
     for sheet in changing:
         result.setdefault(sheet.unit_id, []).append(sheet)
     return result
+
+
+def _add_directed_products(leaders, lineage, portfolios, new_products, excuses, catalogue, start, end, as_of):
+    """A leader's directed products (`leader_products` = "own_and_directed", decree-335 §4): every
+    task of the unit's period held by someone else (a deputy: in his portfolio fields on the period's
+    last day), marked `directed`. One query for all the leaders' units."""
+    leaders = [s for s in leaders if s.rules.get("leader_products", "own_and_directed") == "own_and_directed"]
+    if not leaders:
+        return
+    unit_ids = set().union(*(lineage[s.unit_id] for s in leaders))
+    rows = list(task_product_rows(official_ids=None, unit_ids=unit_ids, start=start, end=end, as_of=as_of))
+    field_ids = dict(Field.objects.values_list("code", "id"))
+    for sheet in leaders:
+        fields = None
+        if sheet.role == SheetRole.DEPUTY:
+            codes = portfolios.get((sheet.unit_id, sheet.official_id), frozenset())
+            fields = {field_ids[c] for c in codes if c in field_ids}
+        for row in rows:
+            if row["unit_id"] not in lineage[sheet.unit_id] or row["responsible_id"] == sheet.official_id:
+                continue
+            if fields is not None and row["field_id"] not in fields:
+                continue
+            document, day = excuses.get((sheet.pk, row["id"]), ("", None))
+            new_products.setdefault(sheet.official_id, []).append(
+                NewProduct(
+                    task_id=row["id"],
+                    code=row["external_code"][:100],
+                    title=row["content"][:500],
+                    field_id=row["field_id"],
+                    weight=catalogue_weight(
+                        catalogue.get(sheet.unit_id, {}), sheet.position, row["product_type"]
+                    ),
+                    completed=row["is_completed"],
+                    on_time=row["is_on_time"],
+                    quality_ok=row["is_quality_ok"],
+                    delays=row["delay_count"],
+                    quality_failures=row["failure_count"],
+                    due_on=row["due_on"],
+                    completed_on=row["completed_on"],
+                    excuse_document=document,
+                    excuse_date=day,
+                    directed=True,
+                )
+            )
 
 
 def _clean_points(points: dict, rules_mapping: dict, field: str) -> dict[str, str]:

@@ -69,9 +69,11 @@ def task_period_q(start: date, end: date) -> Q:
 def task_product_rows(*, official_ids, unit_ids, start: date, end: date, as_of: date):
     """The task products of the officials in the period, one dict per task (a single query)."""
     done = Q(completed_on__isnull=False, completed_on__lte=as_of)
+    tasks = Task.objects.filter(unit_id__in=list(unit_ids))
+    if official_ids is not None:  # None: every task of the units (what their leaders direct)
+        tasks = tasks.filter(responsible_id__in=list(official_ids))
     return (
-        Task.objects.filter(responsible_id__in=list(official_ids), unit_id__in=list(unit_ids))
-        .filter(task_period_q(start, end))
+        tasks.filter(task_period_q(start, end))
         .annotate(
             is_completed=Case(
                 When(done, then=Value(True)), default=Value(False), output_field=BooleanField()
@@ -224,6 +226,7 @@ class NewProduct:
     excuse_date: date | None = None
     assigned: bool = True
     source: str = "task"
+    directed: bool = False
 
     @property
     def excused(self) -> bool:

@@ -471,6 +471,7 @@ def sheet_detail(request, pk: int):
             "general_rows": _general_rows(sheet),
             "actions": _actions(request.user, sheet),
             "manual_form": forms.ManualProductForm(),
+            "sources": selectors.leader_sources(fetched_by=request.user, sheet=sheet),
         },
     )
 
