@@ -877,7 +877,16 @@ READINGS = [
     ("quota_ratio_outstanding", "Tỷ lệ khi tổ chức được công nhận xuất sắc", "§5.3(b)"),
     ("quota_base", "Cơ sở tính tỷ lệ (final_good, good_or_better, pre_quota_good)", "§5.3"),
     ("annual_rule", "Điểm năm = trung bình các kỳ đã làm việc", "§6, §12 RA"),
-    ("head_not_above_unit", "Người đứng đầu không cao hơn mức của đơn vị", "§4 (chưa rõ)"),
+    (
+        "leader_products",
+        "Sản phẩm lãnh đạo: nhiệm vụ trực tiếp và chỉ đạo (own_and_directed) hoặc chỉ trực tiếp (own)",
+        "§4",
+    ),
+    (
+        "head_not_above_unit",
+        "Người đứng đầu không cao hơn mức của đơn vị (xếp loại đơn vị ghi ở trang kết quả năm)",
+        "§4 (chưa rõ)",
+    ),
     ("min_months_worked", "Thời gian công tác tối thiểu để được xếp loại", "§6, §10.3"),
 ]
 
