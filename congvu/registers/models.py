@@ -398,6 +398,12 @@ class ImportRun(models.Model):
         help_text=_("tên thủ tục (sổ theo mẫu) chưa gắn lĩnh vực: cần bổ sung danh mục rồi nhập lại"),
     )
     job_id = models.CharField(_("mã tác vụ nền"), max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("tín hiệu sống lúc"),
+        null=True,
+        blank=True,
+        help_text=_("tác vụ nền ghi mỗi vài giây; lâu không ghi là tiến trình đã chết"),
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "unit_id"
