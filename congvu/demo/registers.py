@@ -17,7 +17,12 @@ What the numbers look like, deterministically from `ctx.rng`:
 * who was responsible is left to the importer (the field's deputy, else the head, on the day), except
   for a share of tasks whose file names the leader;
 * the demo focal points of Sở Xây dựng and of the demo commune import their own unit's rows (one of
-  them also leaves a rejected file with errors in the history and a dry run).
+  them also leaves a rejected file with errors in the history and a dry run); Sở Xây dựng's one-stop
+  desk keeps its dossier register in the official form (Sổ theo dõi hồ sơ, TT 03/2025/TT-VPCP Mẫu 07:
+  title lines, grouped header, column numbers, footer) and imports it as it is, its fields found in the
+  procedure catalogue (the demo's procedures are added to it). The official form has no column for
+  the handler or the apology slip: for that desk the importer resolves the handler, and no apology is
+  recorded.
 """
 
 from __future__ import annotations
@@ -355,6 +360,9 @@ def _dossier_rows(rng, count: int, province: _Province, days: _Workdays, leaders
                 status,
                 handler,
                 apology,
+                # A third online (Cổng dịch vụ công), from the row number: the random sequence, and
+                # so the rest of the demo, stays as it was.
+                "Trực tuyến" if i % 3 == 0 else "Trực tiếp",
             ),
         )
 
@@ -447,27 +455,91 @@ def _leaders():
 
 
 class _Files:
-    """One CSV per importer: the province's administrator, and each demo unit's focal point."""
+    """One CSV per importer: the province's administrator, and each demo unit's focal point. The
+    files named in `official` are written in the official register form (`_OfficialForm`)."""
 
-    def __init__(self, folder: Path, register: str, header: list[str], owners: dict[int, str]):
+    def __init__(
+        self, folder: Path, register: str, header: list[str], owners: dict[int, str], official=frozenset()
+    ):
         self.owners = owners  # unit id -> username of the focal point who imports its rows
         self.paths = {name: folder / f"{register}-{name}.csv" for name in {"demo", *owners.values()}}
         self.handles = {
             name: path.open("w", newline="", encoding="utf-8") for name, path in self.paths.items()
         }
         self.writers = {name: csv.writer(fh) for name, fh in self.handles.items()}
+        self.forms = {name: _OfficialForm(self.writers[name]) for name in official if name in self.paths}
         self.counts = dict.fromkeys(self.paths, 0)
-        for writer in self.writers.values():
-            writer.writerow(header)
+        for name, writer in self.writers.items():
+            if name not in self.forms:
+                writer.writerow(header)
 
     def write(self, unit_id: int, row) -> None:
         name = self.owners.get(unit_id, "demo")
-        self.writers[name].writerow(row)
+        if name in self.forms:
+            self.forms[name].write(row)
+        else:
+            self.writers[name].writerow(row)
         self.counts[name] += 1
 
     def close(self) -> None:
+        for form in self.forms.values():
+            form.close()
         for fh in self.handles.values():
             fh.close()
+
+
+class _OfficialForm:
+    """A one-stop desk's Sổ theo dõi hồ sơ (TT 03/2025/TT-VPCP Mẫu 07) as its software exports it,
+    from rows in the template's order (code, field, procedure, unit, received, due, completed,
+    returned, status, handler, apology)."""
+
+    TOP = ["TT", "Mã hồ sơ", "Tên TTHC", "Số lượng hồ sơ (bộ)", "Tên cá nhân, tổ chức"]
+    TOP += ["Địa chỉ, số điện thoại", "Cơ quan chủ trì giải quyết", "Ngày, tháng, năm", "", "", ""]
+    TOP += ["Trả kết quả", "", "Ghi chú"]
+    SUB = ["", "", "", "", "", "", "", "Nhận hồ sơ", "Hẹn trả kết quả", "Chuyển hồ sơ đến cơ quan giải quyết"]
+    SUB += ["Nhận kết quả từ cơ quan giải quyết", "Ngày, tháng, năm", "Ký nhận", ""]
+
+    def __init__(self, writer):
+        self.writer = writer
+        self.n = 0
+        self.unit_names = dict(Unit.objects.values_list("code", "name"))
+        self.procedures: set[tuple[str, str]] = set()  # (field code, procedure) written
+        writer.writerow(["UBND TỈNH", "", "", "", "", "", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+        writer.writerow(["BỘ PHẬN MỘT CỬA", "", "", "", "", "", "", "Độc lập - Tự do - Hạnh phúc"])
+        writer.writerow([])
+        writer.writerow(["SỔ THEO DÕI HỒ SƠ"])
+        writer.writerow(["Quyển số: 01"])
+        writer.writerow(self.TOP)
+        writer.writerow(self.SUB)
+        writer.writerow([f"({i})" for i in range(1, len(self.TOP) + 1)])
+
+    def write(self, row) -> None:
+        code, field, procedure, unit, received, due, completed, returned = row[:8]
+        self.n += 1
+        self.procedures.add((field, procedure))
+        name = self.unit_names.get(unit, unit)
+        self.writer.writerow(
+            [self.n, code, procedure, 1, "", "", name, received, due, "", completed, returned, "", ""]
+        )
+
+    def close(self) -> None:
+        self.writer.writerow([f"Tổng số: {self.n} hồ sơ"])
+        self.writer.writerow(["", "", "", "", "", "", "", "", "", "", "", "NGƯỜI LẬP SỔ"])
+        self.writer.writerow(["", "", "", "", "", "", "", "", "", "", "", "(Ký, ghi rõ họ tên)"])
+
+
+def _catalogue(ctx, files: _Files) -> None:
+    """The procedures an official-form desk writes, in the catalogue (the field comes from it)."""
+    from congvu.registers.models import Procedure
+    from congvu.registers.services import procedure_save
+
+    known = set(Procedure.objects.values_list("name_folded", flat=True))
+    fields = {f.code: f for f in Field.objects.all()}
+    for form in files.forms.values():
+        for field, procedure in sorted(form.procedures):
+            if fold(procedure) not in known:
+                procedure_save(actor=ctx.actor, name=procedure, field=fields[field])
+                known.add(fold(procedure))
 
 
 def _owners(ctx) -> dict[int, str]:
@@ -559,11 +631,14 @@ def build(ctx) -> None:
     owners = _owners(ctx)
     with tempfile.TemporaryDirectory(prefix="congvu-demo-") as tmp:
         folder = Path(tmp)
-        dossier_files = _Files(folder, "dossiers", [c.header for c in DOSSIERS.columns], owners)
+        dossier_files = _Files(
+            folder, "dossiers", [c.header for c in DOSSIERS.columns], owners, official={"daumoi.sxd"}
+        )
         leaders = _leaders()
         for unit_id, row in _dossier_rows(ctx.rng, dossier_count, province, days, leaders):
             dossier_files.write(unit_id, row)
         dossier_files.close()
+        _catalogue(ctx, dossier_files)
         task_files = _Files(folder, "tasks", TASK_COLUMNS, owners)
         for unit_id, row in _task_rows(ctx.rng, task_count, province, days, leaders):
             task_files.write(unit_id, row)

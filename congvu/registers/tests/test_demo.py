@@ -64,3 +64,25 @@ def test_the_demo_working_days_follow_the_calendar():
     # 2025: Tết off 27/01–31/01; a dossier received Friday 24/01 with 3 working days is due 05/02.
     assert days.add(date(2025, 1, 24), 3) == date(2025, 2, 5)
     assert date(2025, 1, 28) not in days.receipt_days()
+
+
+def test_the_demo_desk_of_so_xay_dung_imports_its_register_in_the_official_form(org):
+    from congvu.conftest import make_user
+
+    make_user("daumoi.sxd", "focal", org.unit)
+    ctx = DemoContext(seed=7, scale="small", rng=random.Random(7), log=lambda _m: None)
+    demo.build(ctx)
+
+    run = ImportRun.objects.get(register="dossiers", created_by__username="daumoi.sxd", status="stored")
+    assert run.rows_total > 0 and any("Sổ theo dõi hồ sơ theo mẫu" in n for n in run.notes)
+    desk = Dossier.objects.filter(import_run=run)
+    assert desk.count() == run.rows_total
+    # Every field came from the catalogue, as the demo generated it.
+    from congvu.demo.registers import PROCEDURES
+    from congvu.registers.models import Procedure
+
+    catalogue = dict(Procedure.objects.values_list("name", "field__code"))
+    for procedure, field in desk.values_list("procedure", "field__code"):
+        assert catalogue[procedure] == field
+        assert field not in PROCEDURES or procedure in PROCEDURES[field]
+    assert Dossier.objects.filter(channel="online").exists()
