@@ -31,6 +31,7 @@ class Allocation(models.TextChoices):
 
 class SampleStatus(models.TextChoices):
     COMMITTED = "committed", _("Đã công bố cam kết, chờ rút mẫu")
+    QUEUED = "queued", _("Đang rút mẫu (tiến trình nền)")
     DRAWN = "drawn", _("Đã rút mẫu")
 
 
@@ -38,9 +39,13 @@ class Sample(models.Model):
     """A random sample of the inspected unit's records for the period under review (mẫu kiểm tra),
     stratified by field (lĩnh vực).
 
-    The seed is generated at creation and kept secret; only its SHA-256 commitment is shown, to go into
-    the notice or the minutes. At the draw the population is frozen (`SamplePopulation`) and the seed
-    revealed, so anyone can redo the draw (`draw.py`)."""
+    The seed is generated at creation and kept secret: until the draw the row holds only the seed
+    encrypted with a key outside the database (`seed_sealed`, see `sealing.py`) and its SHA-256
+    commitment, which is shown to go into the notice or the minutes. At the draw the population is
+    frozen (`SamplePopulation`) and the seed revealed (`seed`), so anyone can redo the draw (`draw.py`).
+
+    A further draw over the same population of the same inspection records its reason
+    (`draw_reason`); see `services.same_population_draws` for what "same population" means."""
 
     inspection = models.ForeignKey(
         "inspections.Inspection",
@@ -79,7 +84,12 @@ class Sample(models.Model):
     field_sizes = models.JSONField(
         _("cỡ mẫu chỉ định theo lĩnh vực"), default=dict, blank=True, help_text=_("mã lĩnh vực → cỡ mẫu")
     )
-    seed = models.CharField(_("hạt giống"), max_length=64, editable=False)
+    seed = models.CharField(
+        _("hạt giống"), max_length=64, blank=True, editable=False, help_text=_("trống đến khi rút mẫu")
+    )
+    seed_sealed = models.TextField(
+        _("hạt giống đã mã hóa"), blank=True, editable=False, help_text=_("Fernet; xóa khi rút mẫu")
+    )
     seed_commitment = models.CharField(_("cam kết (SHA-256 của hạt giống)"), max_length=64, editable=False)
     commitment_shown_at = models.DateTimeField(_("công bố cam kết lúc"))
     commitment_reference = models.CharField(
@@ -101,6 +111,23 @@ class Sample(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    draw_reason = models.TextField(
+        _("lý do rút mẫu lại"),
+        blank=True,
+        help_text=_("bắt buộc khi tổng thể này của cuộc kiểm tra đã được rút mẫu trước đó"),
+    )
+    draw_requested_by = models.ForeignKey(
+        USER,
+        verbose_name=_("người yêu cầu rút mẫu"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    draw_requested_at = models.DateTimeField(_("yêu cầu rút mẫu lúc"), null=True, blank=True)
+    draw_done = models.PositiveIntegerField(_("số bản ghi đã xếp hạng"), default=0)
+    draw_total = models.PositiveIntegerField(_("số bản ghi cần xếp hạng"), default=0)
+    draw_error = models.TextField(_("lỗi của lần rút mẫu nền"), blank=True)
     population_size = models.PositiveIntegerField(_("số bản ghi của tổng thể"), default=0)
     population_sha256 = models.CharField(_("SHA-256 của danh sách tổng thể"), max_length=64, blank=True)
     created_by = models.ForeignKey(
@@ -141,6 +168,14 @@ class Sample(models.Model):
                 condition=~Q(status="drawn") | (Q(drawn_at__isnull=False) & ~Q(population_sha256="")),
                 violation_error_message=_("Mẫu đã rút phải có thời điểm rút và mã băm tổng thể."),
             ),
+            models.CheckConstraint(
+                name="sample_seed_sealed_until_drawn",
+                condition=(Q(status="drawn") & ~Q(seed="") & Q(seed_sealed=""))
+                | (~Q(status="drawn") & Q(seed="") & ~Q(seed_sealed="")),
+                violation_error_message=_(
+                    "Hạt giống chỉ được lưu dạng mã hóa trước khi rút mẫu, và dạng công khai sau khi rút."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -152,8 +187,22 @@ class Sample(models.Model):
 
     @property
     def revealed_seed(self) -> str:
-        """The seed, once drawn; nobody sees it before."""
+        """The seed, once drawn; nobody sees it before (the row holds it only encrypted)."""
         return self.seed if self.is_drawn else ""
+
+    @property
+    def is_redraw(self) -> bool:
+        return bool(self.draw_reason)
+
+    def same_population_q(self) -> Q:
+        """Samples of this inspection over the same population: the same register and a period sharing
+        at least one day (see `services.same_population_draws`)."""
+        return Q(
+            inspection_id=self.inspection_id,
+            register=self.register,
+            period_from__lte=self.period_to,
+            period_to__gte=self.period_from,
+        )
 
     @property
     def record_word(self) -> str:

@@ -62,6 +62,28 @@ def sample_get(*, fetched_by, pk: int) -> Sample:
     )
 
 
+def population_draws(*, fetched_by, sample: Sample) -> QuerySet:
+    """Every draw over this sample's population in its inspection, this one included, in the order
+    they were made — as far as the user sees samples (the unit: once drawn). No page, command or
+    service deletes a sample, so a repeated draw always shows beside the earlier ones."""
+    return (
+        samples_visible(fetched_by)
+        .filter(sample.same_population_q(), status__in=[SampleStatus.QUEUED, SampleStatus.DRAWN])
+        .select_related("drawn_by", "draw_requested_by")
+        .order_by("drawn_at", "pk")
+    )
+
+
+def inspection_draws(*, fetched_by, inspection) -> QuerySet:
+    """Every draw of an inspection's samples the user sees, oldest first (for the minutes)."""
+    return (
+        samples_visible(fetched_by)
+        .filter(inspection=inspection, status=SampleStatus.DRAWN)
+        .select_related("drawn_by")
+        .order_by("drawn_at", "pk")
+    )
+
+
 def inspections_for_sampling(*, fetched_by) -> QuerySet:
     """Inspections the user may create a sample for: all for a lead, their team's for an inspector."""
     from congvu.sampling.policy import CREATE_STATUSES

@@ -1,13 +1,19 @@
 """Writes to samples, each in one transaction with its audit event (STYLE §3).
 
-The seed never leaves the database before the draw: audit events of a sample not yet drawn carry
-its commitment, not its seed."""
+The seed is never readable from the database before the draw: the row holds it encrypted with a key
+kept outside (`sealing.py`), and audit events of a sample not yet drawn carry its commitment only.
+A further draw over a population already drawn for the same inspection needs a recorded reason
+(`same_population_draws`); a draw over more than `settings.SAMPLING_BACKGROUND_RECORDS` records runs
+in the background worker (`tasks.sample_draw_job`) with progress."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -17,9 +23,10 @@ from django.utils.translation import gettext as _
 from congvu.accounts.permissions import require_role
 from congvu.core.audit import audit_record, snapshot
 from congvu.core.text import nfc
+from congvu.inspections.models import Inspection
 from congvu.org.models import Appointment, AppointmentRole
 from congvu.org.selectors import official_in_charge, unit_with_predecessor_ids
-from congvu.sampling import draw, policy, stats
+from congvu.sampling import draw, policy, sealing, stats
 from congvu.sampling.models import (
     Register,
     Review,
@@ -31,7 +38,7 @@ from congvu.sampling.models import (
     SizeMethod,
 )
 from congvu.sampling.planning import SizePlan
-from congvu.sampling.population import read_population
+from congvu.sampling.population import Population, read_population, register_model
 
 WRITE_ROLES = ("inspector", "lead")
 REVIEW_FIELDS = [
@@ -52,8 +59,11 @@ REVIEW_FIELDS = [
 def _public(sample: Sample) -> dict:
     """The sample's snapshot for the audit trail, without the seed until it is revealed."""
     data = snapshot(sample)
+    data.pop("seed_sealed", None)
     if not sample.is_drawn:
         data.pop("seed", None)
+    for progress in ("draw_done", "draw_total"):
+        data.pop(progress, None)
     return data
 
 
@@ -145,7 +155,8 @@ def sample_create(
         allocation=allocation,
         min_per_field=min_per_field,
         field_sizes=_clean_field_sizes(field_sizes),
-        seed=seed,
+        seed="",
+        seed_sealed=sealing.seal(seed),
         seed_commitment=draw.seed_commitment(seed),
         commitment_shown_at=timezone.now(),
         commitment_reference=nfc(commitment_reference).strip(),
@@ -178,18 +189,82 @@ def sample_set_commitment_reference(*, actor, sample: Sample, reference: str) ->
     return sample
 
 
-@transaction.atomic
-def sample_draw(*, actor, sample: Sample) -> Sample:
-    """Freeze the population, reveal the seed and take the first n records of each field's ranking."""
-    sample = _lock(sample)
-    _require_work(actor, sample)
-    if sample.is_drawn:
+# A further draw over a population already drawn for the inspection needs a reason this long at least.
+REDRAW_REASON_MIN_LENGTH = 20
+DRAWING = (SampleStatus.QUEUED, SampleStatus.DRAWN)
+
+
+def same_population_draws(sample: Sample):
+    """The other samples of the same inspection drawn, or being drawn, over the same population.
+
+    A sample's population is every record of one register (dossiers or tasks) of the inspected unit
+    (with the units it absorbed) received within the sample's period, stratified by field — always by
+    every field, so the register and the period alone decide which records can be drawn (allocation,
+    sizes, confidence and title decide how many, not from what). Two samples of one inspection are
+    therefore over the same population when they are of the same register and their periods share at
+    least one day: a record can then fall into both, so shifting the period by a day does not get round
+    the rule. Unscoped: the rule is the services' business; pages list draws through the selectors."""
+    return (
+        Sample.objects.filter(sample.same_population_q(), status__in=DRAWING)
+        .exclude(pk=sample.pk)
+        .order_by("drawn_at", "pk")
+    )
+
+
+def _check_reason(sample: Sample, reason: str) -> str:
+    """The reason to keep: required for a further draw, none for the first."""
+    earlier = list(same_population_draws(sample).values_list("pk", flat=True))
+    if not earlier:
+        return ""
+    reason = nfc(reason or "").strip()
+    if len(reason) < REDRAW_REASON_MIN_LENGTH:
         raise ValidationError(
-            _("Mẫu đã được rút lúc %(at)s.")
-            % {"at": date_format(timezone.localtime(sample.drawn_at), "SHORT_DATETIME_FORMAT")}
+            _(
+                "Lý do rút mẫu lại: tổng thể này của cuộc kiểm tra đã được rút mẫu (%(samples)s). Rút "
+                "thêm một lần phải ghi lý do, ít nhất %(n)s ký tự; lý do được hiển thị cho đơn vị được "
+                "kiểm tra và lãnh đạo, và ghi vào biên bản."
+            )
+            % {"samples": ", ".join(f"#{pk}" for pk in earlier), "n": REDRAW_REASON_MIN_LENGTH}
         )
-    if not draw.is_valid_seed(sample.seed) or draw.seed_commitment(sample.seed) != sample.seed_commitment:
+    return reason
+
+
+def _open_seed(sample: Sample) -> str:
+    """Decrypt the sealed seed and check it against the published commitment."""
+    try:
+        seed = sealing.unseal(sample.seed_sealed)
+    except sealing.SealError as exc:
+        raise ValidationError(str(exc)) from None
+    if not draw.is_valid_seed(seed) or draw.seed_commitment(seed) != sample.seed_commitment:
         raise ValidationError(_("Hạt giống không khớp với mã cam kết đã công bố: không được rút mẫu."))
+    return seed
+
+
+def _population_count(sample: Sample) -> int:
+    return (
+        register_model(sample.register)
+        .objects.filter(
+            unit_id__in=unit_with_predecessor_ids(sample.unit_id),
+            received_on__range=(sample.period_from, sample.period_to),
+        )
+        .count()
+    )
+
+
+@dataclass
+class PreparedDraw:
+    """Everything a draw writes, computed from the seed and the population (no writes)."""
+
+    population: Population
+    populations: dict[str, int]
+    sizes: dict[str, int]
+    chosen: dict[str, list[draw.Ranked]]
+
+
+def _prepare_draw(
+    sample: Sample, seed: str, progress: Callable[[int, int], None] | None = None
+) -> PreparedDraw:
+    """Read the population and rank it (`draw.select`, field by field to report progress)."""
     try:
         population = read_population(
             unit_id=sample.unit_id,
@@ -214,33 +289,44 @@ def sample_draw(*, actor, sample: Sample) -> Sample:
         sizes = SizePlan.of(sample).sizes(populations)
     except stats.SamplingError as exc:
         raise ValidationError(str(exc)) from None
-    text = population.text
     codes: dict[str, list[str]] = {}
-    ids: dict[str, int | None] = {}
     for record in population.records:
         codes.setdefault(record.field_code, []).append(record.code)
-        ids[record.code] = record.record_id
-    chosen = draw.select(sample.seed, codes, sizes)
+    chosen: dict[str, list[draw.Ranked]] = {}
+    done, total = 0, len(population.records)
+    for field_code in sorted(codes):
+        chosen.update(draw.select(seed, {field_code: codes[field_code]}, sizes))
+        done += len(codes[field_code])
+        if progress:
+            progress(done, total)
+    return PreparedDraw(population, populations, sizes, chosen)
 
+
+def _write_draw(*, actor, sample: Sample, seed: str, prepared: PreparedDraw, reason: str) -> Sample:
+    """Store a prepared draw and reveal the seed; runs inside the caller's transaction, the sample
+    locked."""
+    population = prepared.population
+    ids = {record.code: record.record_id for record in population.records}
+    text = population.text
     SamplePopulation.objects.create(
         sample=sample, text=text, record_ids=[r.record_id for r in population.records]
     )
     id_field = "dossier_id" if sample.register == Register.DOSSIERS else "task_id"
     items = []
-    for field_code in sorted(codes):
+    for field_code in sorted(prepared.chosen):
         info = population.fields[field_code]
         stratum = SampleStratum(
             sample=sample,
             field_id=info.field_id,
             field_code=field_code,
             field_name=info.name,
-            population_size=populations[field_code],
-            planned_size=sizes[field_code],
-            sample_size=sizes[field_code],
+            population_size=prepared.populations[field_code],
+            planned_size=prepared.sizes[field_code],
+            sample_size=prepared.sizes[field_code],
         )
         stratum.full_clean()
         stratum.save()
-        for ranked in chosen[field_code]:
+        for ranked in prepared.chosen[field_code]:
             item = SampleItem(
                 sample=sample,
                 stratum=stratum,
@@ -255,7 +341,13 @@ def sample_draw(*, actor, sample: Sample) -> Sample:
             items.append(item)
     SampleItem.objects.bulk_create(items, batch_size=1000)
 
+    earlier = list(same_population_draws(sample).values_list("pk", flat=True))
     sample.status = SampleStatus.DRAWN
+    sample.seed = seed
+    sample.seed_sealed = ""
+    sample.draw_reason = reason
+    sample.draw_error = ""
+    sample.draw_done = sample.draw_total = len(population.records)
     sample.drawn_at = timezone.now()
     sample.drawn_by = actor
     sample.population_size = len(population.records)
@@ -263,9 +355,124 @@ def sample_draw(*, actor, sample: Sample) -> Sample:
     sample.full_clean()
     sample.save()
     after = _public(sample)
-    after["sizes"] = sizes
-    after["populations"] = populations
-    audit_record(actor=actor, action="sample.draw", obj=sample, after=after)
+    after["sizes"] = prepared.sizes
+    after["populations"] = prepared.populations
+    if earlier:
+        after["earlier_draws"] = earlier
+    audit_record(actor=actor, action="sample.redraw" if earlier else "sample.draw", obj=sample, after=after)
+    return sample
+
+
+def _lock_inspection(sample: Sample) -> None:
+    # The inspection's row orders the draws of its samples: two draws over the same population
+    # cannot both count as the first.
+    list(Inspection.objects.select_for_update().filter(pk=sample.inspection_id).values_list("pk"))
+
+
+@transaction.atomic
+def sample_draw(*, actor, sample: Sample, reason: str = "") -> Sample:
+    """Freeze the population, reveal the seed and take the first n records of each field's ranking.
+
+    A further draw over a population already drawn for the inspection (`same_population_draws`) is
+    refused without `reason`. Over `settings.SAMPLING_BACKGROUND_RECORDS` records the draw is queued
+    for the background worker (enqueued once this transaction commits) and the sample is returned
+    with status "queued"; `sample_draw_process` then takes exactly the same records."""
+    _lock_inspection(sample)
+    sample = _lock(sample)
+    _require_work(actor, sample)
+    if sample.is_drawn:
+        raise ValidationError(
+            _("Mẫu đã được rút lúc %(at)s.")
+            % {"at": date_format(timezone.localtime(sample.drawn_at), "SHORT_DATETIME_FORMAT")}
+        )
+    if sample.status == SampleStatus.QUEUED:
+        raise ValidationError(_("Mẫu đang được rút trong tiến trình nền: chờ kết quả."))
+    reason = _check_reason(sample, reason)
+    seed = _open_seed(sample)
+    total = _population_count(sample)
+    if total > settings.SAMPLING_BACKGROUND_RECORDS:
+        before = _public(sample)
+        sample.status = SampleStatus.QUEUED
+        sample.draw_reason = reason
+        sample.draw_requested_by = actor
+        sample.draw_requested_at = timezone.now()
+        sample.draw_done, sample.draw_total = 0, total
+        sample.draw_error = ""
+        sample.full_clean()
+        sample.save()
+        audit_record(
+            actor=actor, action="sample.draw_queued", obj=sample, before=before, after=_public(sample)
+        )
+        sample_id = sample.pk
+        transaction.on_commit(lambda: _enqueue_draw(sample_id))
+        return sample
+    return _write_draw(
+        actor=actor, sample=sample, seed=seed, prepared=_prepare_draw(sample, seed), reason=reason
+    )
+
+
+def _enqueue_draw(sample_id: int) -> None:
+    from congvu.sampling.tasks import sample_draw_job
+
+    sample_draw_job.enqueue(sample_id)
+
+
+def sample_draw_process(*, sample_id: int) -> Sample:
+    """The background job's work for a queued draw, as the user who asked for it: read and rank the
+    population outside the transaction, recording progress, then write everything in one transaction.
+    A draw that cannot be made goes back to "committed" with its error shown on the page."""
+    sample = Sample.objects.select_related("inspection", "unit", "draw_requested_by").get(pk=sample_id)
+    if sample.status != SampleStatus.QUEUED:
+        return sample  # already drawn or given up: a retried job does nothing
+
+    def progress(done: int, total: int) -> None:
+        Sample.objects.filter(pk=sample_id, status=SampleStatus.QUEUED).update(
+            draw_done=done, draw_total=total
+        )
+
+    actor = sample.draw_requested_by
+    try:
+        if actor is None or not actor.is_active:
+            raise ValidationError(_("Người yêu cầu rút mẫu không còn hoạt động: hãy yêu cầu rút lại."))
+        seed = _open_seed(sample)
+        prepared = _prepare_draw(sample, seed, progress)
+        with transaction.atomic():
+            _lock_inspection(sample)
+            locked = _lock(sample)
+            if locked.status != SampleStatus.QUEUED:
+                return locked
+            _require_work(actor, locked)
+            return _write_draw(
+                actor=actor, sample=locked, seed=seed, prepared=prepared, reason=locked.draw_reason
+            )
+    except (ValidationError, PermissionDenied) as exc:
+        return _draw_failed(sample_id, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+    except Exception:
+        _draw_failed(
+            sample_id, _("Lỗi không mong đợi khi rút mẫu trong tiến trình nền; xem nhật ký máy chủ.")
+        )
+        raise
+
+
+@transaction.atomic
+def _draw_failed(sample_id: int, message: str) -> Sample:
+    sample = Sample.objects.select_for_update().get(pk=sample_id)
+    if sample.status != SampleStatus.QUEUED:
+        return sample
+    before = _public(sample)
+    sample.status = SampleStatus.COMMITTED
+    sample.draw_error = message
+    sample.draw_reason = ""
+    sample.draw_done = 0
+    sample.full_clean()
+    sample.save()
+    audit_record(
+        actor=sample.draw_requested_by,
+        action="sample.draw_failed",
+        obj=sample,
+        before=before,
+        after=_public(sample),
+    )
     return sample
 
 
@@ -475,7 +682,7 @@ def review_to_finding(*, actor, review: Review, category: str, severity: str, de
     if review.finding_id:
         raise ValidationError(
             _("Sai lệch của %(code)s đã được ghi thành phát hiện #%(f)s.")
-            % {"code": item.record_code, "f": review.finding_id}
+            % {"code": item.record_code, "f": review.finding.display_number}
         )
     if item.record is None:
         raise ValidationError(

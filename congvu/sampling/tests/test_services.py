@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from congvu.conftest import make_user
 from congvu.core.models import AuditEvent
 from congvu.inspections.models import Inspection
-from congvu.sampling import draw, services
+from congvu.sampling import draw, sealing, services
 from congvu.sampling.models import Review, SampleItem
 from congvu.sampling.tests.conftest import PERIOD, make_dossiers, make_sample
 
@@ -16,14 +16,15 @@ pytestmark = pytest.mark.django_db
 
 def test_create_commits_to_a_secret_seed_and_keeps_it_out_of_the_audit_trail(personas, inspection):
     sample = make_sample(personas, inspection, commitment_reference="Biên bản số 3/BB-ĐKT")
-    assert draw.is_valid_seed(sample.seed)
-    assert sample.seed_commitment == hashlib.sha256(sample.seed.encode()).hexdigest()
+    seed = sealing.unseal(sample.seed_sealed)
+    assert draw.is_valid_seed(seed) and sample.seed == ""
+    assert sample.seed_commitment == hashlib.sha256(seed.encode()).hexdigest()
     assert sample.commitment_shown_at is not None
     assert sample.unit_id == personas.unit.pk
     assert (sample.period_from, sample.period_to) == PERIOD
     assert sample.revealed_seed == ""
     event = AuditEvent.objects.get(action="sample.create", object_id=str(sample.pk))
-    assert "seed" not in event.after
+    assert "seed" not in event.after and "seed_sealed" not in event.after
     assert event.after["seed_commitment"] == sample.seed_commitment
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from congvu.core.testing import xlsx_column, xlsx_rows, xlsx_text
 from congvu.inspections.models import Inspection
-from congvu.sampling import services
+from congvu.sampling import sealing, services
 from congvu.sampling.models import Review, Sample
 from congvu.sampling.tests.conftest import make_sample
 
@@ -112,7 +112,7 @@ def test_the_seed_stays_hidden_until_the_draw(client, personas, inspection, reco
     client.force_login(personas.lead)
     page = client.get(reverse("sampling:detail", args=[sample.pk])).content.decode()
     assert sample.seed_commitment in page
-    assert sample.seed not in page
+    assert sealing.unseal(sample.seed_sealed) not in page
     assert "preview-table" in page and "commitment-missing" in page
     client.post(
         reverse("sampling:commitment", args=[sample.pk]), {"commitment_reference": "Biên bản số 3/BB"}

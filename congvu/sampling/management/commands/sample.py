@@ -8,7 +8,7 @@ forces a percentage ("0.5%" is half a percent).
     congvu sample evaluate --n 59 --deviations 1 --confidence 0.95 [--tolerable 5] --format json
     congvu sample iso --lot 1000 [--level II] --format json
     congvu sample verify ID [--registers]
-    congvu sample draw ID --user USERNAME
+    congvu sample draw ID --user USERNAME [--reason TEXT]
 """
 
 from __future__ import annotations
@@ -70,6 +70,9 @@ class Command(BaseCommand):
         draw = sub.add_parser("draw", help="draw a committed sample (reveals its seed)")
         draw.add_argument("sample_id", type=int)
         draw.add_argument("--user", required=True, help="username of the inspector or lead drawing")
+        draw.add_argument(
+            "--reason", default="", help="why, when the inspection's population was already drawn"
+        )
 
     def handle(self, *args, action, **options):
         getattr(self, f"_{action}")(**options)
@@ -147,7 +150,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Mẫu #{sample_id} khớp: rút lại từ hạt giống cho đúng kết quả.")
         )
 
-    def _draw(self, *, sample_id, user, **_):
+    def _draw(self, *, sample_id, user, reason="", **_):
         from django.core.exceptions import PermissionDenied, ValidationError
 
         from congvu.accounts.models import User
@@ -161,10 +164,16 @@ class Command(BaseCommand):
         if sample is None:
             raise CommandError(f"Không có mẫu #{sample_id} (hoặc người dùng không được xem).")
         try:
-            sample = sample_draw(actor=actor, sample=sample)
+            sample = sample_draw(actor=actor, sample=sample, reason=reason)
         except (ValidationError, PermissionDenied) as exc:
             messages = getattr(exc, "messages", None) or [str(exc)]
             raise CommandError("; ".join(messages)) from None
+        if sample.status == "queued":
+            self.stdout.write(
+                f"Mẫu #{sample.pk}: tổng thể {sample.draw_total} bản ghi, đang rút trong tiến trình nền "
+                "(congvu db_worker)."
+            )
+            return
         self.stdout.write(
             f"Đã rút mẫu #{sample.pk}: {sample.items.count()} hồ sơ; hạt giống {sample.seed}; "
             f"mã băm tổng thể {sample.population_sha256}."
