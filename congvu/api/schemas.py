@@ -101,13 +101,17 @@ class FindingOut(ModelSchema):
 Text = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$", max_length=20_000)]
 
 
+# A database id (an absurd one is a 422, never an overflow in the database).
+RecordId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
 class FindingIn(Schema):
     description: Text
     category: str
     severity: str = "medium"
-    responsible: int | None = None
-    tasks: list[int] = []
-    dossiers: list[int] = []
+    responsible: RecordId | None = None
+    tasks: list[RecordId] = Field(default=[], max_length=1000)
+    dossiers: list[RecordId] = Field(default=[], max_length=1000)
 
 
 class RecommendationOut(ModelSchema):

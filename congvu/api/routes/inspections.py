@@ -4,6 +4,7 @@ selectors (the unit sees only what it has been told of), writes through the insp
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from ninja import Query, Router, Status
 
 from congvu.api.routes.common import (
@@ -70,8 +71,6 @@ def _visible(model, user, ids: list[int], label: str) -> list:
     found = list(model.objects.visible_to(user).filter(pk__in=set(ids)))
     missing = sorted(set(ids) - {obj.pk for obj in found})
     if missing:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({label: f"Không tìm thấy: {', '.join(map(str, missing))}."})
     return found
 
@@ -82,8 +81,6 @@ def _visible(model, user, ids: list[int], label: str) -> list:
     summary="Ghi một phát hiện (đoàn kiểm tra)",
 )
 def finding_create(request, payload: FindingIn, pk: int = id_path()):
-    from django.core.exceptions import ValidationError
-
     inspection = selectors.inspection_get(fetched_by=request.user, pk=pk)
     if payload.category not in FindingCategory.values:
         raise ValidationError(
@@ -93,8 +90,6 @@ def finding_create(request, payload: FindingIn, pk: int = id_path()):
         raise ValidationError(
             {"severity": f"Mức độ không hợp lệ; chọn một trong {', '.join(Severity.values)}."}
         )
-    if len(payload.tasks) + len(payload.dossiers) > 1000:
-        raise ValidationError({"tasks": "Tối đa 1.000 bản ghi liên kết."})
     responsible = None
     if payload.responsible is not None:
         responsible = _visible(Official, request.user, [payload.responsible], "responsible")[0]
