@@ -24,6 +24,8 @@ from congvu.inspections.models import (
 )
 from congvu.org.models import Appointment, AppointmentRole, Official, Unit
 from congvu.org.selectors import unit_with_predecessor_ids
+from congvu.registers.models import Dossier, Task
+from congvu.registers.selectors import dossier_list, task_list
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"})
 
@@ -205,10 +207,27 @@ class FindingForm(BootstrapMixin, forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
+    # Chosen through the record picker (a search over the inspected unit's registers); the
+    # querysets below accept only records of that unit the user may see.
+    # (hidden widgets: the template renders the picker's checkboxes, never a select of a whole register)
+    tasks = forms.ModelMultipleChoiceField(
+        label=_("Nhiệm vụ liên quan"),
+        queryset=Task.objects.none(),
+        required=False,
+        widget=forms.MultipleHiddenInput,
+    )
+    dossiers = forms.ModelMultipleChoiceField(
+        label=_("Hồ sơ liên quan"),
+        queryset=Dossier.objects.none(),
+        required=False,
+        widget=forms.MultipleHiddenInput,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, inspection, **kwargs):
+    def __init__(self, *args, inspection, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["tasks"].queryset = task_list(fetched_by=user, unit=inspection.unit)
+        self.fields["dossiers"].queryset = dossier_list(fetched_by=user, unit=inspection.unit)
         self.fields["responsible"].queryset = leader_officials(inspection)
         self.fields["checklist_items"].queryset = ChecklistItem.objects.filter(
             checklist__inspection=inspection
@@ -216,6 +235,22 @@ class FindingForm(BootstrapMixin, forms.Form):
         self.fields["checklist_items"].label_from_instance = lambda i: (
             f"{i.checklist.title} — {i.order}. {i.text}"
         )
+
+    def picked(self, name: str) -> list:
+        """The records already chosen in the picker (the posted ones, or the saved ones)."""
+        if self.is_bound:
+            ids = [v for v in self.data.getlist(self.add_prefix(name)) if str(v).isdigit()]
+        else:
+            ids = [getattr(v, "pk", v) for v in self.initial.get(name) or ()]
+        return list(self.fields[name].queryset.filter(pk__in=ids).order_by("external_code")) if ids else []
+
+    @property
+    def picked_tasks(self) -> list:
+        return self.picked("tasks")
+
+    @property
+    def picked_dossiers(self) -> list:
+        return self.picked("dossiers")
 
 
 class RecommendationForm(BootstrapMixin, forms.Form):

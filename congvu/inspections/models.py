@@ -558,6 +558,10 @@ class Finding(models.Model):
     inspection = models.ForeignKey(
         Inspection, verbose_name=_("cuộc kiểm tra"), on_delete=models.CASCADE, related_name="findings"
     )
+    # The finding's number within its inspection (1, 2, 3, … in the order recorded), given once by
+    # `services.finding_record` and never reused: pages, exports, documents and proposals all show
+    # `display_number`, so "phát hiện số 3" is the same finding everywhere.
+    number = models.PositiveIntegerField(_("số thứ tự"), editable=False)
     description = models.TextField(_("nội dung phát hiện"))
     category = models.CharField(_("loại"), max_length=12, choices=FindingCategory.choices)
     severity = models.CharField(_("mức độ"), max_length=8, choices=Severity.choices, default=Severity.MEDIUM)
@@ -601,11 +605,19 @@ class Finding(models.Model):
     class Meta:
         verbose_name = _("phát hiện")
         verbose_name_plural = _("phát hiện")
-        ordering = ["inspection", "pk"]
+        ordering = ["inspection", "number"]
         indexes = [models.Index(fields=["inspection", "status"], name="finding_status_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "number"], name="finding_number_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.description[:120]
+
+    @property
+    def display_number(self) -> str:
+        """The one number a finding is known by (in its inspection): "3"."""
+        return str(self.number)
 
 
 class FindingExplanation(UnitResponse):

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,8 +96,8 @@ INSPECTION_EDITABLE = [
     "conclusion_summary",
 ]
 ITEM_FIELDS = ["checklist", "text", "result", "notes", "version"]
-FINDING_FIELDS = ["inspection", "description", "category", "severity", "responsible", "status", "source"]
-FINDING_FIELDS += ["status_note", "version"]
+FINDING_FIELDS = ["inspection", "number", "description", "category", "severity", "responsible", "status"]
+FINDING_FIELDS += ["source", "status_note", "version"]
 RESPONSE_FIELDS = ["response_text", "response_status", "return_note", "version"]
 RECOMMENDATION_FIELDS = ["inspection", "finding", "kind", "addressee", "official", "content", "deadline"]
 RECOMMENDATION_FIELDS += ["status", "version"]
@@ -1375,8 +1375,11 @@ def finding_record(
     tasks, dossiers, checklist_items = list(tasks), list(dossiers), list(checklist_items)
     _check_responsible(inspection, responsible)
     _check_links(inspection, tasks, dossiers, checklist_items)
+    # The inspection row is locked above, so the next number cannot be taken twice.
+    last = inspection.findings.aggregate(last=Max("number"))["last"] or 0
     finding = Finding(
         inspection=inspection,
+        number=last + 1,
         description=nfc(description).strip(),
         category=category,
         severity=severity,
@@ -1405,8 +1408,11 @@ def finding_update(
     severity: str,
     responsible=None,
     checklist_items=None,
+    tasks=None,
+    dossiers=None,
 ) -> Finding:
-    """Edit a finding still in draft or awaiting explanation; refuses a stale save."""
+    """Edit a finding still in draft or awaiting explanation; refuses a stale save. Links left as
+    None are kept as they are."""
     finding = lock_row(Finding, finding.pk)
     inspection = Inspection.objects.get(pk=finding.inspection_id)
     _read_only(actor)
@@ -1430,6 +1436,14 @@ def finding_update(
         checklist_items = list(checklist_items)
         _check_links(inspection, (), (), checklist_items)
         finding.checklist_items.set(checklist_items)
+    if tasks is not None or dossiers is not None:
+        tasks = list(tasks) if tasks is not None else None
+        dossiers = list(dossiers) if dossiers is not None else None
+        _check_links(inspection, tasks or (), dossiers or (), ())
+        if tasks is not None:
+            finding.tasks.set(tasks)
+        if dossiers is not None:
+            finding.dossiers.set(dossiers)
     audit_record(
         actor=actor, action="finding.update", obj=finding, before=before, after=_finding_after(finding)
     )

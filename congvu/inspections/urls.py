@@ -24,6 +24,7 @@ urlpatterns = [
         "responses/<str:kind>/<int:response_pk>/<str:action>/", views.response_action, name="response_action"
     ),
     path("<int:pk>/findings/add/", views.finding_add, name="finding_add"),
+    path("<int:pk>/findings/records/", views.finding_records_search, name="finding_records"),
     path("findings/<int:finding_pk>/edit/", views.finding_edit, name="finding_edit"),
     path("findings/<int:finding_pk>/<str:action>/", views.finding_action, name="finding_action"),
     path("<int:pk>/recommendations/add/", views.recommendation_add, name="recommendation_add"),

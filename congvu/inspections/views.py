@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from congvu.accounts.permissions import role_required
+from congvu.core.numbers import number, percent
 from congvu.core.params import query_id, query_year
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.inspections import policy, selectors, services
@@ -55,6 +56,7 @@ from congvu.inspections.workflow import (
     status_label,
     transitions_from,
 )
+from congvu.registers.selectors import record_lateness
 
 TABS = [
     ("overview", gettext_lazy("Tổng quan, lịch sử")),
@@ -231,7 +233,8 @@ def _figures_view(item: ChecklistItem, inspection_pk: int) -> list[dict]:
                     "url": url,
                 }
             )
-        groups.append({"label": group.get("label", ""), "figures": figures})
+        # the group's label was frozen as Vietnamese text: shown through the catalogue
+        groups.append({"label": _(group["label"]) if group.get("label") else "", "figures": figures})
     return groups
 
 
@@ -358,7 +361,7 @@ def _tab_context(request, inspection, tab: str, typed: dict | None = None) -> di
         ctx["recommendations"] = selectors.recommendations_for(fetched_by=user, inspection=inspection)
         if policy.is_team(user, inspection) and not user.is_read_only:
             if inspection.status in WORKING_STATUSES:
-                ctx["finding_form"] = FindingForm(inspection=inspection)
+                ctx["finding_form"] = FindingForm(inspection=inspection, user=user)
             if inspection.status in services.RECOMMENDATION_STATUSES:
                 ctx["recommendation_form"] = RecommendationForm(inspection=inspection)
         ctx["evidence_form"] = EvidenceForm()
@@ -479,10 +482,10 @@ def _figures_text(item: ChecklistItem) -> str:
     parts = []
     for group in (item.snapshot or {}).get("groups", []):
         figures = ", ".join(
-            f"{FIGURE_LABELS.get(k, k)}: {'—' if v is None else v}"
+            f"{FIGURE_LABELS.get(k, k)}: {percent(v) if k in RATE_FIGURES else number(v, 2, trim=True)}"
             for k, v in group.get("figures", {}).items()
         )
-        parts.append(f"{group.get('label', '')}: {figures}")
+        parts.append(f"{_(group['label']) if group.get('label') else ''}: {figures}")
     return "\n".join(parts)
 
 
@@ -547,7 +550,7 @@ def _findings_xlsx(request, inspection):
     rows = [
         (
             _("Phát hiện"),
-            f.pk,
+            f.display_number,
             f.get_category_display(),
             f.get_severity_display(),
             f.description,
@@ -806,6 +809,11 @@ def item_records(request, item_pk, group, figure):
         return _records_xlsx(request, model, register, ids, item, figure)
     page = paginate(request, ids)
     records = {r.pk: r for r in model.objects.visible_to(request.user).filter(pk__in=list(page.object_list))}
+    as_of = date.fromisoformat(snap["as_of"]) if snap.get("as_of") else timezone.localdate()
+    # on time / late / overdue as of the frozen date, in working days (the engine's expressions)
+    lateness = record_lateness(fetched_by=request.user, register=register, pks=records, as_of=as_of)
+    for pk, record in records.items():
+        record.lateness_bucket, record.late_days = lateness.get(pk, ("", None))
     rows = [
         {"pk": pk, "record": records.get(pk), "url": record_url(register, pk) if pk in records else None}
         for pk in page.object_list
@@ -1116,7 +1124,7 @@ def response_action(request, kind, response_pk, action):
 @login_required
 def finding_add(request, pk):
     inspection = selectors.inspection_get(fetched_by=request.user, pk=pk)
-    form = FindingForm(request.POST, inspection=inspection)
+    form = FindingForm(request.POST, inspection=inspection, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         _run(
@@ -1129,6 +1137,8 @@ def finding_add(request, pk):
                 severity=data["severity"],
                 responsible=data["responsible"],
                 checklist_items=data["checklist_items"],
+                tasks=data["tasks"],
+                dossiers=data["dossiers"],
                 source=_("Đoàn kiểm tra"),
             ),
             _("Đã ghi phát hiện (dự thảo)."),
@@ -1136,6 +1146,41 @@ def finding_add(request, pk):
     else:
         _form_errors(request, form)
     return redirect(_detail_url(inspection, "findings"))
+
+
+@login_required
+def finding_records_search(request, pk):
+    """The finding form's record picker: the inspected unit's tasks and dossiers (with the units it
+    absorbed) matching the typed code or title, accent-insensitive, through the registers' scoped
+    selectors; at most PICKER_LIMIT of each."""
+    inspection = selectors.inspection_get(fetched_by=request.user, pk=pk)
+    if not policy.is_team(request.user, inspection):
+        raise PermissionDenied(_("Chỉ thành viên đoàn kiểm tra được ghi phát hiện."))
+    query = (request.GET.get("q") or "").strip()[:100]
+    chosen = {name: set(request.GET.getlist(name)) for name in ("tasks", "dossiers")}
+    tasks = dossiers = []
+    if query:
+        from congvu.registers.selectors import dossier_list, task_list
+
+        unit = inspection.unit
+        tasks = list(
+            task_list(fetched_by=request.user, query=query, unit=unit)
+            .exclude(pk__in=[v for v in chosen["tasks"] if v.isdigit()])
+            .order_by("external_code")[:PICKER_LIMIT]
+        )
+        dossiers = list(
+            dossier_list(fetched_by=request.user, query=query, unit=unit)
+            .exclude(pk__in=[v for v in chosen["dossiers"] if v.isdigit()])
+            .order_by("external_code")[:PICKER_LIMIT]
+        )
+    return render(
+        request,
+        "inspections/_record_picker_results.html",
+        {"query": query, "tasks": tasks, "dossiers": dossiers, "limit": PICKER_LIMIT},
+    )
+
+
+PICKER_LIMIT = 15
 
 
 @login_required
@@ -1150,9 +1195,11 @@ def finding_edit(request, finding_pk):
         "severity": finding.severity,
         "responsible": finding.responsible_id,
         "checklist_items": list(finding.checklist_items.values_list("pk", flat=True)),
+        "tasks": list(finding.tasks.values_list("pk", flat=True)),
+        "dossiers": list(finding.dossiers.values_list("pk", flat=True)),
         "version": finding.version,
     }
-    form = FindingForm(request.POST or None, initial=initial, inspection=inspection)
+    form = FindingForm(request.POST or None, initial=initial, inspection=inspection, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -1165,6 +1212,8 @@ def finding_edit(request, finding_pk):
                 severity=data["severity"],
                 responsible=data["responsible"],
                 checklist_items=data["checklist_items"],
+                tasks=data["tasks"],
+                dossiers=data["dossiers"],
             )
         except ValidationError as exc:
             finding.refresh_from_db()
@@ -1173,7 +1222,7 @@ def finding_edit(request, finding_pk):
                 # conscious overwrite after reading what changed.
                 data = request.POST.copy()
                 data["version"] = finding.version
-                form = FindingForm(data, inspection=inspection)
+                form = FindingForm(data, inspection=inspection, user=request.user)
                 form.is_valid()
             for message in exc.messages:
                 form.add_error(None, message)

@@ -72,14 +72,14 @@ def _report_findings(report):
         Finding.objects.filter(
             inspection__in=[i.pk for i in report_inspections(report)], status=FindingStatus.CONFIRMED
         )
-        .select_related("responsible")
+        .select_related("responsible", "inspection")
         .order_by("pk")
     )
 
 
 def _finding_label(f: Finding) -> str:
     who = f" — {f.responsible}" if f.responsible_id else ""
-    return f"#{f.pk} {f.description[:100]}{who}"
+    return f"{f.inspection.title} — #{f.display_number} {f.description[:100]}{who}"
 
 
 class ProposalForm(BootstrapMixin, forms.Form):

@@ -11,7 +11,9 @@ from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from congvu.core.numbers import number, percent
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.text import fold
 from congvu.inspections.models import (
@@ -131,13 +133,32 @@ def _d(value) -> str:
 
 
 def _figure(name: str, value) -> str:
+    """A frozen figure in the active language: 81,5% / 81.5%, 2,5 / 2.5, 4.000 / 4,000."""
     if value is None or value == "":
         return "—"
     if name in RATE_FIGURES:
-        return f"{float(value) * 100:.1f}%".replace(".", ",")
+        return percent(value)
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return str(value)
+        return number(value, 1)
+    return number(value) if isinstance(value, int) else str(value)
+
+
+def _localized(data):
+    """The frozen results with their figure labels, group labels and values in the active language
+    (they were frozen as text in the language of whoever submitted): a figure's label from its name,
+    its value from its raw number when the freeze kept it, a group's label through the catalogue."""
+    if isinstance(data, list):
+        return [_localized(v) for v in data]
+    if not isinstance(data, dict):
+        return data
+    out = {k: _localized(v) for k, v in data.items()}
+    if "name" in out and "label" in out and "value" in out:
+        out["label"] = str(FIGURE_LABELS.get(out["name"], out["label"]))
+        if "raw" in out:
+            out["value"] = _figure(out["name"], out["raw"])
+    elif isinstance(out.get("label"), str) and "figures" in out and out["label"]:
+        out["label"] = gettext(out["label"])
+    return out
 
 
 def _result_counts(items) -> dict:
@@ -186,6 +207,7 @@ def _inspection_results(inspection: Inspection) -> dict:
                                     "name": name,
                                     "label": str(FIGURE_LABELS.get(name, name)),
                                     "value": _figure(name, v),
+                                    "raw": v,  # so a frozen report is shown in the reader's language
                                 }
                                 for name, v in group.get("figures", {}).items()
                             ],
@@ -209,6 +231,11 @@ def _inspection_results(inspection: Inspection) -> dict:
                 "failed": failed,
                 "figures": figures,
                 "finding_ids": [f.pk for f in findings if official and f.responsible_id == official.pk],
+                "finding_refs": [
+                    {"id": f.pk, "number": f.display_number}
+                    for f in findings
+                    if official and f.responsible_id == official.pk
+                ],
             }
         )
     samples = []
@@ -257,6 +284,7 @@ def _inspection_results(inspection: Inspection) -> dict:
         "findings": [
             {
                 "id": f.pk,
+                "number": f.display_number,
                 "description": f.description,
                 "category_label": f.get_category_display(),
                 "severity_label": f.get_severity_display(),
@@ -306,6 +334,7 @@ def _proposal_data(p: Proposal) -> dict:
         "origin_label": p.get_origin_display(),
         "public_duty_violation": p.public_duty_violation,
         "finding_ids": [f.pk for f in p.findings.all()],
+        "finding_refs": [{"id": f.pk, "number": f.display_number} for f in p.findings.all()],
         "recommendation_ids": [r.pk for r in p.recommendations.all()],
         "decision": None
         if decision is None
@@ -331,7 +360,7 @@ def report_context(report: DirectorReport, *, fetched_by=None) -> dict:
     submission, live while a draft), and the proposals with the Chairman's decisions. Dates are
     dd/mm/yyyy strings. With `fetched_by` a unit role gets only its own decided proposals and no
     results of other units; without it (documents issued by DoHA) everything."""
-    results = report.frozen_context or assemble_results(report)
+    results = _localized(report.frozen_context) if report.frozen_context else assemble_results(report)
     if fetched_by is not None:
         proposals = proposals_for(fetched_by=fetched_by, report=report)
     else:

@@ -132,3 +132,16 @@ def dossier_timeline(*, dossier: Dossier) -> list[dict]:
     }
     items.sort(key=lambda i: (i["on"] or date.max, order[i["kind"]]))
     return items
+
+
+def record_lateness(*, fetched_by, register: str, pks, as_of) -> dict[int, tuple[str, int | None]]:
+    """For the records `pks` the user may see: pk → (bucket as of `as_of`, working days late).
+    Bucket: done_on_time, done_late, open_in_time, open_overdue or no_deadline; days late only for
+    done_late and open_overdue. Computed in the database with the performance engine's expressions
+    (the working-day ordinal table), in one query for a page of records."""
+    from congvu.metrics.engine import annotate_lateness, bucket_of
+
+    model = Task if register == "tasks" else Dossier
+    qs = model.objects.visible_to(fetched_by).filter(pk__in=list(pks))
+    qs = annotate_lateness(qs, as_of).annotate(lateness_bucket=bucket_of(as_of))
+    return {pk: (bucket, days) for pk, bucket, days in qs.values_list("pk", "lateness_bucket", "late_days")}

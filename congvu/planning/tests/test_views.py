@@ -149,6 +149,7 @@ def test_official_record_across_years(client, planned):
     )
     Finding.objects.create(
         inspection=inspection,
+        number=1,
         description="Chậm giải quyết hồ sơ đất đai",
         category="shortcoming",
         severity="medium",

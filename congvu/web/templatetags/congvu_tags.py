@@ -1,6 +1,8 @@
 from django import template
 from django.utils.html import format_html
 
+from congvu.core import numbers
+
 register = template.Library()
 
 
@@ -34,6 +36,16 @@ def sort_header(context, key, label):
 
 @register.filter
 def percent(value, digits=1):
-    if value is None or value == "":
-        return "—"
-    return f"{float(value) * 100:.{int(digits)}f}%".replace(".", ",")
+    """A rate (0..1) as a percentage in the active language: 81,5% / 81.5%."""
+    return numbers.percent(value, int(digits))
+
+
+@register.filter
+def num(value, digits=None):
+    """A number in the active language, thousands grouped (4.000 / 4,000); a float with at most
+    `digits` decimals (2 when not given), trailing zeros dropped; None is "—"."""
+    if isinstance(value, float):
+        return numbers.number(value, 2 if digits is None else int(digits), trim=True)
+    if isinstance(value, str):
+        return value
+    return numbers.number(value, None if digits is None else int(digits))
