@@ -20,7 +20,13 @@ from congvu.registers.forms import ImportForm, RegisterFilterForm, TaskFilterFor
 from congvu.registers.imports import IMPORT_ROLES
 from congvu.registers.models import Dossier, ImportRun, Task
 from congvu.registers.sample_file import build_template
-from congvu.registers.selectors import dossier_list, dossier_timeline, import_run_list, task_list
+from congvu.registers.selectors import (
+    dossier_list,
+    dossier_timeline,
+    import_run_list,
+    record_lateness,
+    task_list,
+)
 from congvu.registers.services import import_run_submit
 from congvu.registers.slips import dossier_steps
 
@@ -117,6 +123,7 @@ def tasks(request):
             return redirect(f"{request.path}?{_without_format(request)}")
         return _export(Task, qs, "nhiem-vu.xlsx", _("Nhiệm vụ"))
     page = paginate_records(request, qs.select_related("unit", "field", "responsible"), register="tasks")
+    _attach_lateness(request, page, "tasks")
     return render(request, "registers/tasks.html", {"page": page, "sort": sort, "form": form})
 
 
@@ -142,7 +149,17 @@ def dossiers(request):
             return redirect(f"{request.path}?{_without_format(request)}")
         return _export(Dossier, qs, "ho-so.xlsx", _("Hồ sơ"))
     page = paginate_records(request, qs.select_related("unit", "field", "handler"), register="dossiers")
+    _attach_lateness(request, page, "dossiers")
     return render(request, "registers/dossiers.html", {"page": page, "sort": sort, "form": form})
+
+
+def _attach_lateness(request, page, register: str) -> None:
+    """On time / late / overdue and working days late as of today, for the rows of the page."""
+    lateness = record_lateness(
+        fetched_by=request.user, register=register, pks=[r.pk for r in page], as_of=timezone.localdate()
+    )
+    for row in page:
+        row.lateness_bucket, row.late_days = lateness.get(row.pk, ("", None))
 
 
 @login_required
