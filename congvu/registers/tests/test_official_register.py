@@ -241,3 +241,51 @@ def test_the_projects_template_is_not_taken_for_the_official_form(org, tmp_path)
 
     assert run.status == Status.STORED, run.errors
     assert not any("theo mẫu" in n for n in run.notes)
+
+
+def test_official_register_xlsx_with_real_merged_cells(org, tmp_path):
+    """As desks' software writes it: the groups are merged cells, the title spans the table."""
+    import xlsxwriter
+
+    path = tmp_path / "so.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("Sổ")
+    ws.merge_range(0, 0, 0, 12, "SỔ THEO DÕI HỒ SƠ")
+    for col, text in enumerate(TOP[:7]):
+        ws.merge_range(1, col, 2, col, text)
+    ws.merge_range(1, 7, 1, 9, "Ngày, tháng, năm")
+    ws.merge_range(1, 10, 1, 11, "Trả kết quả")
+    ws.merge_range(1, 12, 2, 12, "Ghi chú")
+    for col in range(7, 12):
+        ws.write(2, col, SUB[col])
+    for col in range(13):
+        ws.write(3, col, f"({col + 1})")
+    for r, values in enumerate(rows(), start=4):
+        for col, value in enumerate(values):
+            ws.write(r, col, value)
+    ws.merge_range(8, 0, 8, 6, "Tổng số: 3 hồ sơ")
+    ws.merge_range(9, 9, 9, 12, "NGƯỜI LẬP SỔ")
+    book.close()
+
+    run = _import(path)
+
+    assert run.status == Status.STORED, run.errors
+    assert Dossier.objects.count() == 3
+    assert Dossier.objects.get(external_code="HS-001").returned_on == date(2025, 1, 17)
+
+
+def test_cli_recognises_the_official_form_without_a_flag(org, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("import", "dossiers", str(official_csv(tmp_path / "so.csv", rows())), stdout=out)
+    assert "Sổ theo dõi hồ sơ theo mẫu" in out.getvalue() and "thêm mới 3" in out.getvalue()
+    unknown = [row(1, "HS-9", "Thủ tục lạ", "Sở Xây dựng", "09/01/2025", "23/01/2025")]
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import", "dossiers", str(official_csv(tmp_path / "x.csv", unknown)), stdout=out, stderr=err
+        )
+    assert "Thủ tục “Thủ tục lạ” chưa có trong danh mục" in err.getvalue()
