@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from congvu.core.numbers import number, percent
+
 # (row key, header, kind) — kind: count, rate, days, text.
 COMMON_COLUMNS = [
     ("total", _("Tổng số"), "count"),
@@ -42,14 +44,14 @@ def columns_for(register: str, detail: bool = True) -> list[tuple[str, object, s
 
 
 def format_value(value, kind: str) -> str:
-    """Vietnamese display: decimal comma, percentages, a dash for 'no figure'."""
+    """Display in the active language (Vietnamese 4.000 and 81,5%; English 4,000 and 81.5%):
+    percentages, days with at most two decimals, a dash for 'no figure'."""
     if value is None:
         return "—"
     if kind == "rate":
-        return f"{value * 100:.1f}%".replace(".", ",")
+        return percent(value)
     if kind == "days":
-        text = f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-        return text.replace(".", ",")
+        return number(value, 2, trim=True) if isinstance(value, float) else number(value)
     if kind == "count":
-        return f"{value:,}".replace(",", ".")
+        return number(value)
     return str(value)

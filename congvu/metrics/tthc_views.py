@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congvu.core.numbers import number
 from congvu.core.tables import new_workbook, wants_xlsx
 from congvu.metrics.engine import compute_buckets
 from congvu.metrics.forms import DATE_INPUTS, DateInput
@@ -216,7 +217,7 @@ def _xlsx(result: dict, unit, conventions: Conventions) -> HttpResponse:
         ws.write_number(r, col, result["total"][key], total_fmt)
     r += 2
     total = result["total"]
-    score = "—" if total["score_766"] is None else f"{total['score_766']:.2f}".replace(".", ",")
+    score = number(total["score_766"], 2)
     lines = [
         _("Quy ước tính: ") + "; ".join(conventions.described()) + ".",
         _("Điểm Tiến độ giải quyết (QĐ 766/QĐ-TTg): %(s)s / 20 = 20 × %(n)s / %(d)s.")

@@ -20,7 +20,8 @@ def steps(sample=None) -> list[tuple[str, str]]:
     seed = sample.revealed_seed if sample is not None else ""
     commitment = sample.seed_commitment if sample is not None else "…"
     population_hash = (sample.population_sha256 if sample is not None and sample.is_drawn else "") or "…"
-    seed_shown = seed or "<HẠT_GIỐNG>"
+    placeholder = _("HẠT_GIỐNG")  # the seed's place in the commands, before it is revealed
+    seed_shown = seed or f"<{placeholder}>"
     file_name = population_file_name(sample)
     return [
         (

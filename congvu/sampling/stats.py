@@ -578,17 +578,19 @@ def allocate(
 
 
 def format_percent(rate: float | None, digits: int = 1) -> str:
-    """Vietnamese style: 3,4%."""
-    if rate is None:
-        return "—"
-    return f"{rate * 100:.{digits}f}%".replace(".", ",")
+    """In the active language: 3,4% (Vietnamese), 3.4% (English)."""
+    from congvu.core.numbers import percent
+
+    return percent(rate, digits)
 
 
 def format_limit(rate: float | None) -> str:
-    """An upper limit as the AICPA tables print it (rounded up to 0,1 %), Vietnamese style."""
+    """An upper limit as the AICPA tables print it (rounded up to 0,1 %), in the active language."""
+    from congvu.core.numbers import number
+
     if rate is None:
         return "—"
-    return f"{aicpa_percent(rate):.1f}%".replace(".", ",")
+    return number(aicpa_percent(rate), 1) + "%"
 
 
 def evaluation_sentence(

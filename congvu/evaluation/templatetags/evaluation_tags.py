@@ -1,8 +1,11 @@
-"""Showing exact figures ("p/q" text) the Vietnamese way: two decimals with a decimal comma."""
+"""Showing exact figures ("p/q" text): two decimals, in the active language (94,33 / 94.33)."""
 
+from decimal import Decimal
 from fractions import Fraction
 
 from django import template
+
+from congvu.core import numbers
 
 register = template.Library()
 
@@ -17,11 +20,12 @@ def exact(value, places: int = 2) -> str:
     except (ValueError, ZeroDivisionError):
         return str(value)
     if number.denominator == 1:
-        return str(number.numerator)
+        return numbers.number(number.numerator)
     scaled = round(number * 10 ** int(places))  # exact rounding (half to even), no binary float
     text = (
         f"{scaled / 10 ** int(places):.{int(places)}f}"
         if scaled % 10 ** int(places)
         else str(scaled // 10 ** int(places))
     )
-    return text.rstrip("0").rstrip(".").replace(".", ",") if "." in text else text
+    # the exact digits, shown with the active language's separators (94,33 / 94.33)
+    return numbers.number(Decimal(text.rstrip("0").rstrip(".") if "." in text else text))
