@@ -6,3 +6,8 @@ document.addEventListener("click", function (event) {
     event.stopImmediatePropagation();
   }
 }, true);
+// A select that applies itself (language, year): <select data-autosubmit> posts its form on change.
+document.addEventListener("change", function (event) {
+  const el = event.target;
+  if (el.matches && el.matches("select[data-autosubmit]") && el.form) el.form.requestSubmit();
+});
