@@ -239,6 +239,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # an Excel sheet may span (the reader holds the whole rectangle in memory, ~32-64 bytes a cell).
 IMPORT_MAX_UPLOAD_MB = env_int("CONGVU_IMPORT_MAX_UPLOAD_MB", 50)
 IMPORT_MAX_CELLS = env_int("CONGVU_IMPORT_MAX_CELLS", 5_000_000)
+# Excel exports of a list (registers, drill-down records): refused beyond this many rows, with a
+# message asking to filter first (about half a minute of writing at 50,000 rows).
+EXPORT_MAX_ROWS = env_int("CONGVU_EXPORT_MAX_ROWS", 50_000)
 # A background import writes a heartbeat every IMPORT_HEARTBEAT_SECONDS; one silent for longer than
 # IMPORT_STALE_SECONDS is taken for a dead worker and marked failed by `congvu recover_imports`.
 IMPORT_HEARTBEAT_SECONDS = env_int("CONGVU_IMPORT_HEARTBEAT_SECONDS", 10)

@@ -8,10 +8,14 @@ from datetime import date, datetime
 from typing import Any
 
 import xlsxwriter
+from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 PER_PAGE = 50
 # Every workbook the application writes takes these options: text from imported files or typed by
@@ -86,3 +90,19 @@ def xlsx_response(
 
 def wants_xlsx(request) -> bool:
     return request.GET.get("format") == "xlsx"
+
+
+def export_refused(request, count: int) -> HttpResponse | None:
+    """A redirect back to the list (format dropped) with a message when an export would have more than
+    settings.EXPORT_MAX_ROWS rows; None when the export may go ahead. Every list export asks this."""
+    limit = settings.EXPORT_MAX_ROWS
+    if count <= limit:
+        return None
+    messages.warning(
+        request,
+        _("Danh sách có hơn %(n)s dòng: hãy lọc bớt (theo đơn vị, lĩnh vực…) rồi xuất Excel.")
+        % {"n": f"{limit:,}".replace(",", ".")},
+    )
+    query = request.GET.copy()
+    query.pop("format", None)
+    return redirect(f"{request.path}?{query.urlencode()}")

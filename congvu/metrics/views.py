@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from congvu.core.tables import paginate, wants_xlsx, xlsx_response
+from congvu.core.tables import export_refused, paginate, wants_xlsx, xlsx_response
 from congvu.core.text import fold
 from congvu.metrics.cache import paginate_records
 from congvu.metrics.engine import (
@@ -339,7 +339,7 @@ def records(request):
     headers = {key: header for key, header, _kind in columns_for(register)}
     figure_label = BUCKET_LABELS.get(bucket) or headers.get(bucket, bucket)
     if wants_xlsx(request):
-        return _export_records(qs, register, person, filters)
+        return export_refused(request, qs.count()) or _export_records(qs, register, person, filters)
     detail_url = _detail_url_maker(register)
     page = paginate_records(request, qs, register=register)
     for record in page:

@@ -94,6 +94,21 @@ def test_records_export_to_xlsx_with_lateness(client, world):
     ]  # fmt: skip
 
 
+def test_records_export_beyond_the_shared_row_cap_asks_to_filter_first(client, world, settings):
+    """The drill-down export refuses more than EXPORT_MAX_ROWS rows like the register exports (#14.6)."""
+    client.force_login(world.personas.focal)
+    settings.EXPORT_MAX_ROWS = 5  # the unit has 6 late records
+    params = {"as_of": "05/05/2025", "unit": "T-SXD", "bucket": "late", "format": "xlsx"}
+    response = client.get(reverse(URL), params, follow=True)
+    (target, status), *_rest = response.redirect_chain
+    assert status == 302 and "format" not in target and "bucket=late" in target
+    assert "Content-Disposition" not in response
+    assert "Danh sách có hơn 5 dòng: hãy lọc bớt" in response.content.decode()
+    settings.EXPORT_MAX_ROWS = 6
+    exported = get(client, unit="T-SXD", bucket="late", format="xlsx")
+    assert exported.status_code == 200 and exported["Content-Disposition"].startswith("attachment")
+
+
 def test_record_links_to_the_register_page_only_when_it_exists(client, world):
     client.force_login(world.personas.focal)
     response = get(client, unit="T-SXD", bucket="no_deadline")
