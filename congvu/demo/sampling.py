@@ -249,7 +249,7 @@ def build(ctx) -> None:
         counts["samples"] += 1
         if stage == "committed":
             continue
-        sample = services.sample_draw(actor=worker, sample=sample)
+        sample = services.sample_draw(actor=worker, sample=sample, background=False)
         counts["drawn"] += 1
         items = _items(sample)
         counts["items"] += len(items)

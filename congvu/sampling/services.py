@@ -370,13 +370,14 @@ def _lock_inspection(sample: Sample) -> None:
 
 
 @transaction.atomic
-def sample_draw(*, actor, sample: Sample, reason: str = "") -> Sample:
+def sample_draw(*, actor, sample: Sample, reason: str = "", background: bool = True) -> Sample:
     """Freeze the population, reveal the seed and take the first n records of each field's ranking.
 
     A further draw over a population already drawn for the inspection (`same_population_draws`) is
     refused without `reason`. Over `settings.SAMPLING_BACKGROUND_RECORDS` records the draw is queued
     for the background worker (enqueued once this transaction commits) and the sample is returned
-    with status "queued"; `sample_draw_process` then takes exactly the same records."""
+    with status "queued"; `sample_draw_process` then takes exactly the same records. `background=False`
+    draws inline whatever the size (the demo builder, which reviews the items at once)."""
     _lock_inspection(sample)
     sample = _lock(sample)
     _require_work(actor, sample)
@@ -390,7 +391,7 @@ def sample_draw(*, actor, sample: Sample, reason: str = "") -> Sample:
     reason = _check_reason(sample, reason)
     seed = _open_seed(sample)
     total = _population_count(sample)
-    if total > settings.SAMPLING_BACKGROUND_RECORDS:
+    if background and total > settings.SAMPLING_BACKGROUND_RECORDS:
         before = _public(sample)
         sample.status = SampleStatus.QUEUED
         sample.draw_reason = reason
