@@ -182,3 +182,12 @@ def test_logins_failures_and_lockouts_are_in_the_audit_trail(client, personas):
     assert all("sai-mat-khau" not in str(event.after) for event in failures)
     assert AuditEvent.objects.filter(action="user.locked_out", object_repr="p-head").exists()
     assert audit_verify().ok
+
+
+def test_a_verified_user_reaches_the_second_factor_page_from_the_password_page(client, personas):
+    device = _device(personas.lead)
+    client.force_login(personas.lead)
+    client.post(reverse("otp_verify"), {"token": _code(device)})
+    assert 'data-testid="second-factor-link"' in client.get(reverse("password_change")).content.decode()
+    page = client.get(reverse("otp_enrol")).content.decode()
+    assert 'data-testid="regenerate-codes"' in page
