@@ -814,6 +814,12 @@ def item_records(request, item_pk, group, figure):
     lateness = record_lateness(fetched_by=request.user, register=register, pks=records, as_of=as_of)
     for pk, record in records.items():
         record.lateness_bucket, record.late_days = lateness.get(pk, ("", None))
+    if register == "dossiers":  # the control slip's late step (phiếu kiểm soát), when there is one
+        from congvu.registers.slips import late_steps
+
+        slow = late_steps(dossier_ids=records)
+        for pk, record in records.items():
+            record.late_step = slow.get(pk, "")
     rows = [
         {"pk": pk, "record": records.get(pk), "url": record_url(register, pk) if pk in records else None}
         for pk in page.object_list

@@ -322,3 +322,19 @@ def dossier_steps(*, dossier) -> dict:
         share["percent"] = round(100 * share["hours"] / total_hours, 1) if total_hours else None
     late = next((s for s in steps if s.mark == "late"), None)
     return {"handovers": handovers, "steps": steps, "shares": list(shares.values()), "late_step": late}
+
+
+def late_steps(*, dossier_ids) -> dict[int, str]:
+    """dossier id -> the side whose step the next receiver marked "Quá hạn" first (the slip's own
+    record), for the dossiers that have one: one query for a page of records."""
+    from congvu.registers.models import HandOver
+
+    found: dict[int, str] = {}
+    rows = (
+        HandOver.objects.filter(dossier_id__in=list(dossier_ids), mark=HandOver.Mark.LATE)
+        .order_by("dossier_id", "seq")
+        .values_list("dossier_id", "from_side")
+    )
+    for dossier_id, side in rows:
+        found.setdefault(dossier_id, side)
+    return found
