@@ -26,9 +26,7 @@ from django.db.models import Count, F, Q
 
 from congvu.accounts.models import User
 from congvu.evaluation import services
-from congvu.evaluation.models import PeriodSheet, SheetStatus
-from congvu.evaluation.rules import rule_set_for
-from congvu.evaluation.scoring import Nd90Input, score_nd90
+from congvu.evaluation.models import PeriodSheet, SheetStatus, YearResult
 from congvu.org.models import Appointment, AppointmentRole, Official
 from congvu.org.services import appointment_create, official_create
 from congvu.registers.imports import import_file
@@ -148,7 +146,6 @@ def _import_tasks(ctx, unit, focal, people, fields, tenure) -> int:
 
 def _rate_2025(unit, people, roles, head, director, chairman) -> None:
     """Decree 90/48: the band by conditions from each person's 2025 tasks, then the decision."""
-    rules = rule_set_for("nd90_2020")
     counts = {
         row["responsible_id"]: row
         for row in Task.objects.filter(unit=unit, responsible__in=[p for p, _ in people], due_on__year=2025)
@@ -165,36 +162,37 @@ def _rate_2025(unit, people, roles, head, director, chairman) -> None:
         c = counts.get(official.pk)
         if not c:
             continue
-        result = score_nd90(
-            Nd90Input(
-                role=roles[official.pk],
-                general_criteria_level="tot",
-                tasks_total=c["total"],
-                tasks_completed=c["done"],
-                tasks_on_time_quality=c["good"],
-                tasks_exceeded=0,
-                unit_targets_total=c["total"],
-                unit_targets_completed=c["done"],
-                unit_targets_on_time_quality=c["good"],
-                months_worked=6,
-            ),
-            rules,
-        )
-        if not result.band:
+        conditions = {
+            "general_criteria_level": "tot",
+            "tasks_total": c["total"],
+            "tasks_completed": c["done"],
+            "tasks_on_time_quality": c["good"],
+            "tasks_exceeded": 0,
+            "unit_targets_total": c["total"],
+            "unit_targets_completed": c["done"],
+            "unit_targets_on_time_quality": c["good"],
+            "months_worked": 6,
+        }
+        # Rated in the app (the year page explains each condition and the quota) ...
+        services.year_conditions_record(actor=director, official=official, year=2025, conditions=conditions)
+    # ... then decided on the bands after the unit's quota.
+    for official, _profile in people:
+        rated = YearResult.objects.filter(official=official, year=2025).first()
+        if rated is None or not rated.computed_band:
             continue
         actor = chairman if official == head else director
         services.year_result_decide(
             actor=actor,
             official=official,
             year=2025,
-            band=result.band,
+            band=rated.computed_band,
             decision_document=(
                 "Quyết định 512/QĐ-UBND ngày 12/12/2025"
                 if official == head
                 else "Quyết định 88/QĐ-SXD ngày 12/12/2025"
             ),
             note="Xếp loại theo Nghị định 90/2020/NĐ-CP, 48/2023/NĐ-CP: "
-            + "; ".join(line.text for line in result.explanation[:4]),
+            + "; ".join(line["text"] for line in rated.explanation["year"][:4]),
         )
 
 

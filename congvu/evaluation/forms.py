@@ -183,3 +183,34 @@ class QuotaGroupForm(forms.Form):
         help_text=_("để trống: nhóm theo chức danh"),
         widget=forms.TextInput(attrs=TEXT),
     )
+
+
+def _count(label, initial=0, required=False):
+    return forms.IntegerField(
+        label=label, min_value=0, initial=initial, required=required, widget=forms.NumberInput(attrs=TEXT)
+    )
+
+
+class Nd90ConditionsForm(forms.Form):
+    """The conditions of Decree 90/2020 (as amended by 48/2023) an evaluator checks for one official."""
+
+    official_code = forms.CharField(label=_("Mã cán bộ"), max_length=40, widget=forms.TextInput(attrs=TEXT))
+    general_criteria_level = forms.ChoiceField(
+        label=_("Tiêu chí chung (Điều 3 khoản 1–4)"),
+        choices=[("tot", _("Thực hiện tốt")), ("dat", _("Đạt")), ("khong_dat", _("Không đạt"))],
+        widget=forms.Select(attrs=SELECT),
+    )
+    tasks_total = _count(_("Số tiêu chí/nhiệm vụ được giao"), required=True, initial=None)
+    tasks_completed = _count(_("Số hoàn thành"), required=True, initial=None)
+    tasks_on_time_quality = _count(_("Số đúng tiến độ, chất lượng, hiệu quả"), required=True, initial=None)
+    tasks_exceeded = _count(_("Số hoàn thành vượt mức"))
+    unit_targets_total = _count(_("Lãnh đạo: số chỉ tiêu, nhiệm vụ của đơn vị/lĩnh vực"))
+    unit_targets_completed = _count(_("Lãnh đạo: số chỉ tiêu hoàn thành"))
+    unit_targets_on_time_quality = _count(_("Lãnh đạo: số chỉ tiêu đúng tiến độ, chất lượng"))
+    unit_targets_exceeded = _count(_("Lãnh đạo: số chỉ tiêu vượt mức"))
+    subunits_total = _count(_("Lãnh đạo: số đơn vị thuộc quyền"))
+    subunits_completed_or_better = _count(_("Lãnh đạo: số đơn vị hoàn thành trở lên"))
+    subunits_good_or_better = _count(_("Lãnh đạo: số đơn vị tốt trở lên"))
+    months_worked = _count(_("Số tháng công tác trong năm"), initial=12)
+    leave_months = _count(_("Số tháng nghỉ"))
+    maternity_leave = forms.BooleanField(label=_("Nghỉ thai sản"), required=False)

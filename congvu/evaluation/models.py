@@ -277,6 +277,12 @@ class YearResult(models.Model):
     over_quota = models.BooleanField(_("vượt tỷ lệ xuất sắc"), default=False)
     quota_tie = models.BooleanField(_("đồng điểm ở ngưỡng tỷ lệ"), default=False)
     explanation = models.JSONField(_("diễn giải"), default=list, blank=True)
+    conditions = models.JSONField(
+        _("điều kiện xếp loại (Nghị định 90/48)"),
+        default=dict,
+        blank=True,
+        help_text=_("các điều kiện người đánh giá nhập khi bộ quy tắc xếp loại theo điều kiện"),
+    )
     computed_at = models.DateTimeField(_("tính lúc"), null=True, blank=True)
     decided_band = models.CharField(_("mức quyết định"), max_length=20, choices=Band.choices, blank=True)
     decision_document = models.CharField(_("văn bản quyết định"), max_length=200, blank=True)

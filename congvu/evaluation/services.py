@@ -1110,6 +1110,165 @@ def year_compute(
     return saved
 
 
+ND90_COUNTS = (
+    "tasks_total",
+    "tasks_completed",
+    "tasks_on_time_quality",
+    "tasks_exceeded",
+    "unit_targets_total",
+    "unit_targets_completed",
+    "unit_targets_on_time_quality",
+    "unit_targets_exceeded",
+    "subunits_total",
+    "subunits_completed_or_better",
+    "subunits_good_or_better",
+    "months_worked",
+    "leave_months",
+)
+
+
+@transaction.atomic
+def year_conditions_record(*, actor, official, year: int, conditions: dict) -> YearResult:
+    """Rate an official by conditions (Decree 90/2020 as amended by 48/2023) through `score_nd90`:
+    the evaluator's counts and verdicts, the year's discipline and conclusions as overrides, then the
+    excellent quota over the unit's officials rated by conditions that year (places by the engine;
+    who keeps them is the evaluator's, so the candidates beyond the places are flagged provisionally).
+    Refused, naming the field, when the year's rule set scores by points or a count is impossible."""
+    from congvu.evaluation.rules import rule_set_for
+    from congvu.evaluation.scoring import Nd90Input, apply_quota_to_bands, score_nd90
+    from congvu.evaluation.selectors import rule_set_assignments
+
+    unit_id = official_unit_on(official_id=official.pk, day=date(year, 12, 31))
+    if unit_id is None:
+        raise ValidationError(
+            {
+                "official": _("%(name)s không công tác ở đơn vị nào trong năm %(year)d.")
+                % {"name": official, "year": year}
+            }
+        )
+    _require_unit_actor_roles(actor, unit_id, ("unit_head", "lead", "admin"))
+    assignment = rule_set_assignments(year=year, unit_id=unit_id).get(official.staff_type)
+    code = (
+        assignment.rule_set
+        if assignment
+        else rule_set_code_for(official=official, year=year, unit_id=unit_id)
+    )
+    try:
+        rules = rule_set_for(code, (assignment.overrides if assignment else None) or None)
+    except RuleSetError as exc:
+        raise ValidationError({exc.field: exc.message}) from None
+    if rules.regime != "conditions":
+        raise ValidationError(
+            {
+                "rule_set": _(
+                    "Năm %(year)d của %(name)s xếp loại theo điểm (%(code)s), không theo điều kiện."
+                )
+                % {"year": year, "name": official, "code": code}
+            }
+        )
+    post = posts_by_unit(unit_ids=[unit_id], start=date(year, 1, 1), end=date(year, 12, 31))
+    role = post.get(unit_id, {}).get(official.pk, ("staff", ""))
+    cleaned: dict = {}
+    for name in ND90_COUNTS:
+        raw = conditions.get(name, 12 if name == "months_worked" else 0)
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            raise ValidationError({name: _("“%(v)s” không phải số nguyên.") % {"v": raw}}) from None
+        cleaned[name] = value
+    cleaned["general_criteria_level"] = conditions.get("general_criteria_level", "")
+    cleaned["maternity_leave"] = bool(conditions.get("maternity_leave"))
+    bases = override_bases(official_ids=[official.pk], since=date(year, 1, 1), until=date(year, 12, 31))
+    person_bases = bases.get(official.pk, [])
+    try:
+        scored = score_nd90(
+            Nd90Input(role=role[0], discipline=discipline_flags(person_bases), **cleaned), rules
+        )
+    except ScoringError as exc:
+        raise ValidationError({exc.field.removeprefix("conditions."): exc.message}) from None
+    result = (
+        YearResult.objects.select_for_update().filter(official=official, year=year).order_by("pk").first()
+    )
+    before = snapshot(result)
+    result = result or YearResult(official=official, year=year)
+    result.unit_id = unit_id
+    result.rule_set = code
+    result.role = role[0]
+    result.quota_group = (role[1] or "")[:100]
+    result.periods = 0
+    result.total, result.total_display, result.band_by_score = "", None, ""
+    result.override = scored.override or ""
+    result.conditions = cleaned
+    result.computed_band = scored.band or ""
+    result.over_quota = result.quota_tie = False
+    result.explanation = {
+        "periods": [],
+        "year": [{"kind": line.kind, "text": line.text, "points": "0"} for line in scored.explanation],
+        "quota": [],
+        "override_basis": [
+            f"Bị xếp loại không hoàn thành nhiệm vụ do {b.text}"
+            for b in person_bases
+            if b.flag == scored.override
+        ],
+        "band_by_conditions": scored.band or "",
+    }
+    result.computed_at = timezone.now()
+    if result.pk:
+        result.version += 1
+    result.full_clean(validate_unique=False)
+    result.save()
+    _nd90_quota(unit_id, year, rules, apply_quota_to_bands)
+    result.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="evaluation.year_conditions_record",
+        obj=result,
+        before=before,
+        after={"conditions": cleaned, "computed_band": result.computed_band, "override": result.override},
+    )
+    return result
+
+
+def _nd90_quota(unit_id: int, year: int, rules, apply_quota_to_bands) -> None:
+    """The quota over the unit's officials rated by conditions in the year (agency-wide)."""
+    results = list(
+        YearResult.objects.select_for_update()
+        .filter(unit_id=unit_id, year=year)
+        .exclude(conditions={})
+        .select_related("official")
+        .order_by("official__code")
+    )
+    # Someone not classified (working time) takes no part in the quota.
+    results = [r for r in results if r.explanation.get("band_by_conditions")]
+    members = [(r.official.code, r.explanation["band_by_conditions"]) for r in results]
+    if not members:
+        return
+    quota = apply_quota_to_bands(members, organisation_recognised_outstanding=False, rules=rules)
+    lines = [{"kind": line.kind, "text": line.text, "points": str(line.points)} for line in quota.explanation]
+    for r in results:
+        before_quota = r.explanation.get("band_by_conditions") or ""
+        r.over_quota = r.official.code in quota.over_quota
+        r.quota_tie = r.official.code in quota.ties
+        r.computed_band = "tot" if r.over_quota else before_quota
+        r.explanation = {
+            **r.explanation,
+            "quota": [
+                line for line in lines if line["kind"] != "over_quota" or r.official.code in line["text"]
+            ],
+            "quota_groups": [
+                {
+                    "group": "",
+                    "members": len(members),
+                    "good": quota.good_count,
+                    "max_excellent": quota.max_excellent,
+                    "small_group": quota.small_group,
+                    "over_quota": len(quota.over_quota),
+                }
+            ],
+        }
+        r.save(update_fields=["over_quota", "quota_tie", "computed_band", "explanation"])
+
+
 # --- Settings: rule sets, catalogue, period ----------------------------------------------
 
 

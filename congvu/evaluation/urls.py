@@ -8,6 +8,7 @@ urlpatterns = [
     path("year/compute/", views.year_compute, name="year_compute"),
     path("year/quota-group/", views.quota_group, name="quota_group"),
     path("year/unit-rating/", views.unit_rating, name="unit_rating"),
+    path("year/conditions/", views.year_conditions, name="year_conditions"),
     path("results/<int:pk>/", views.result_detail, name="result"),
     path("results/<int:pk>/decide/", views.result_decide, name="result_decide"),
     path("sheets/", views.sheets, name="sheets"),

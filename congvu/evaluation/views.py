@@ -146,8 +146,23 @@ def home(request):
             "can_rate_unit": request.user.has_role(*services.PROVINCE_RECORDERS),
             "rating_form": forms.UnitRatingForm(),
             "group_form": forms.QuotaGroupForm(),
+            "conditions_form": forms.Nd90ConditionsForm(),
+            "by_conditions": unit is not None and _by_conditions(unit, year),
         },
     )
+
+
+def _by_conditions(unit, year: int) -> bool:
+    """Whether the unit's civil servants are rated by conditions this year (Decree 90/48)."""
+    from congvu.evaluation.rules import rule_set_for
+
+    found = selectors.rule_set_assignments(year=year, unit_id=unit.pk).get("civil_servant")
+    code = (
+        found.rule_set
+        if found
+        else default_rule_set_code(year=year, staff_type="civil_servant", on=date(year, 12, 31))
+    )
+    return rule_set_for(code).regime == "conditions"
 
 
 @require_POST
@@ -183,6 +198,40 @@ def quota_group(request):
         for field, errors in form.errors.items():
             messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
     return redirect(f"{_url('evaluation:home')}?year={year}&unit={unit.code}")
+
+
+@require_POST
+@role_required("unit_head", "lead", "admin")
+def year_conditions(request):
+    """Rate one official of the unit by conditions (Decree 90/48) through the engine."""
+    unit = _unit(request)
+    if unit is None:
+        raise Http404
+    year = _year(request)
+    form = forms.Nd90ConditionsForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+        return redirect(f"{_url('evaluation:home')}?year={year}&unit={unit.code}")
+    data = dict(form.cleaned_data)
+    official = (
+        Official.objects.visible_to(request.user).filter(code=data.pop("official_code").strip()).first()
+    )
+    if official is None:
+        messages.error(request, _("Mã cán bộ: không tìm thấy cán bộ trong phạm vi của bạn."))
+        return redirect(f"{_url('evaluation:home')}?year={year}&unit={unit.code}")
+    data = {k: (12 if k == "months_worked" else 0) if v is None else v for k, v in data.items()}
+    try:
+        result = services.year_conditions_record(
+            actor=request.user, official=official, year=year, conditions=data
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            label = form.fields[field].label if field in form.fields else field
+            messages.error(request, f"{label}: {' '.join(errors)}")
+        return redirect(f"{_url('evaluation:home')}?year={year}&unit={unit.code}")
+    messages.success(request, _("Đã xếp loại theo điều kiện (Nghị định 90/2020, 48/2023)."))
+    return redirect("evaluation:result", pk=result.pk)
 
 
 @require_POST
