@@ -84,8 +84,12 @@ class _Cache(dict):
 
 _NUMBERS_ROW = re.compile(r"\(?\d{1,3}\)?")
 _DIGIT = re.compile(r"\d")
-# "Tổng cộng", "Tổng số …", "Tổng: 150", "Cộng" — but not "Công văn …" (folded text).
-_TOTAL = re.compile(r"(tong cong|tong so)\b.*|(tong|cong)\s*[:.]?\s*(\(?[\d.,]+\)?)?")
+# "Tổng cộng", "Tổng số …", "Tổng: 150", "Cộng", "Cộng 125", "Cộng: 125 hồ sơ" — but not "Công văn …"
+# nor "Công văn 12" (folded text: words may follow a number, never stand where the number goes).
+_TOTAL = re.compile(r"(tong cong|tong so)\b.*|(tong|cong)\s*[:.]?\s*(\(?[\d.,]+\)?(\s+\D*)?)?")
+# A cheap first look at a cell that carries digits, before the full check above: "T…ng"/"C…ng" as
+# typed in Unicode (composed or not) or in a legacy font (TCVN3 "Tæng céng"). Codes rarely begin so.
+_TOTAL_HINT = re.compile(r"\s*[TtCc]\S{1,6}?ng")
 
 Status = ImportRun.Status
 # Columns every row must fill (when the column is missing, the header check says so once).
@@ -647,7 +651,15 @@ class _Importer:
             code_text = code_raw if code_raw.__class__ is str else cell_text(code_raw)
             # Codes carry digits; a row without one may be blank, a total or a footer line, and the
             # row under the header may number the columns: (1) (2) (3)…
-            if not code_text or not _DIGIT.search(code_text) or rowno == first_data_row:
+            # A total row carries numbers too ("Tổng cộng: 25 hồ sơ", "Cộng 125" in the code column, or
+            # the words in the first column and a count in the code column): its words decide.
+            if (
+                not code_text
+                or not _DIGIT.search(code_text)
+                or rowno == first_data_row
+                or _TOTAL_HINT.match(code_text)
+                or (code_idx and cells[0].__class__ is str and _TOTAL_HINT.match(cells[0]))
+            ):
                 kind = self._special_row(cells, rowno == first_data_row)
                 if kind == "blank":
                     blank += 1
@@ -1011,7 +1023,9 @@ class _Importer:
                     code_idx,
                     header,
                     code,
-                    "Mã này đã có trong sổ của một đơn vị khác (cùng nguồn dữ liệu); không được ghi đè.",
+                    # Never say whose register holds the code: that would tell a unit of another
+                    # unit's records (#14 item 6).
+                    "Không dùng được mã này (cùng nguồn dữ liệu): hãy dùng mã khác.",
                 )
 
     def _write_notes(self) -> None:
