@@ -3,7 +3,6 @@ with its errors and progress) and the import templates."""
 
 from datetime import date, datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from congvu.accounts.permissions import require_role
 from congvu.core.scoping import get_visible_or_404
-from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
+from congvu.core.tables import export_refused, paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.metrics.cache import paginate_records
 from congvu.registers.columns import REGISTERS
 from congvu.registers.forms import ImportForm, RegisterFilterForm, TaskFilterForm
@@ -30,7 +29,6 @@ from congvu.registers.selectors import (
 from congvu.registers.services import import_run_submit
 from congvu.registers.slips import dossier_steps
 
-EXPORT_LIMIT = 50_000  # rows per Excel export (about half a minute to write); filter first beyond that
 ERRORS_PER_PAGE = 50
 
 _TASK_SORTS = {
@@ -52,17 +50,6 @@ _DOSSIER_SORTS = {
 }
 _RUN_SORTS = {"created_at": "created_at", "file": "file_name", "status": "status", "rows": "rows_total"}
 _HIDDEN_FIELDS = {"id", "content_folded", "procedure_folded", "import_run"}
-
-
-def _too_big(request, qs) -> bool:
-    if qs.count() > EXPORT_LIMIT:
-        messages.warning(
-            request,
-            _("Danh sách có hơn %(n)s dòng: hãy lọc bớt (theo đơn vị, lĩnh vực…) rồi xuất Excel.")
-            % {"n": f"{EXPORT_LIMIT:,}".replace(",", ".")},
-        )
-        return True
-    return False
 
 
 def _export(model, qs, filename: str, sheet: str):
@@ -119,9 +106,7 @@ def tasks(request):
     qs = task_list(fetched_by=request.user, **form.filters())
     qs, sort = sort_queryset(request, qs, _TASK_SORTS, "-received")
     if wants_xlsx(request):
-        if _too_big(request, qs):
-            return redirect(f"{request.path}?{_without_format(request)}")
-        return _export(Task, qs, "nhiem-vu.xlsx", _("Nhiệm vụ"))
+        return export_refused(request, qs.count()) or _export(Task, qs, "nhiem-vu.xlsx", _("Nhiệm vụ"))
     page = paginate_records(request, qs.select_related("unit", "field", "responsible"), register="tasks")
     _attach_lateness(request, page, "tasks")
     return render(request, "registers/tasks.html", {"page": page, "sort": sort, "form": form})
@@ -145,9 +130,7 @@ def dossiers(request):
     qs = dossier_list(fetched_by=request.user, **form.filters())
     qs, sort = sort_queryset(request, qs, _DOSSIER_SORTS, "-received")
     if wants_xlsx(request):
-        if _too_big(request, qs):
-            return redirect(f"{request.path}?{_without_format(request)}")
-        return _export(Dossier, qs, "ho-so.xlsx", _("Hồ sơ"))
+        return export_refused(request, qs.count()) or _export(Dossier, qs, "ho-so.xlsx", _("Hồ sơ"))
     page = paginate_records(request, qs.select_related("unit", "field", "handler"), register="dossiers")
     _attach_lateness(request, page, "dossiers")
     return render(request, "registers/dossiers.html", {"page": page, "sort": sort, "form": form})
@@ -185,12 +168,6 @@ def _visible_run(request, record):
     if not record.import_run_id:
         return None
     return ImportRun.objects.visible_to(request.user).filter(pk=record.import_run_id).first()
-
-
-def _without_format(request) -> str:
-    query = request.GET.copy()
-    query.pop("format", None)
-    return query.urlencode()
 
 
 @login_required

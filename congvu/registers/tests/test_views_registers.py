@@ -168,10 +168,8 @@ def test_anonymous_users_are_sent_to_login(client, registers):
     assert reverse("login") in response["Location"]
 
 
-def test_an_export_beyond_the_limit_asks_to_filter_first(client, registers, monkeypatch):
-    from congvu.registers import views
-
-    monkeypatch.setattr(views, "EXPORT_LIMIT", 2)
+def test_an_export_beyond_the_limit_asks_to_filter_first(client, registers, settings):
+    settings.EXPORT_MAX_ROWS = 2
     client.force_login(registers.personas.admin)
     response = client.get(reverse("registers:dossiers"), {"format": "xlsx", "q": "HS"}, follow=True)
     assert response.redirect_chain[0][0] == reverse("registers:dossiers") + "?q=HS"
