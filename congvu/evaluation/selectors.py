@@ -660,7 +660,7 @@ def year_report(*, year: int, unit_code: str | None = None, provisional: bool = 
                     "official": f.code,
                     "name": f.full_name,
                     "role": f.role,
-                    "group": f.position,
+                    "group": f.position if f.quota_group == "—" else f.quota_group,
                     "rule_set": f.rule_set,
                     "periods": f.year.periods,
                     "total": f.year.total,

@@ -233,3 +233,20 @@ def test_outsider_cannot_set_a_quota_group(personas, seven):
         quota_group_set(
             actor=personas.outsider_head, official=seven[0], unit=personas.unit, year=2026, group="B"
         )
+
+
+def test_year_command_reads_the_conclusions_and_the_chosen_groups(personas, seven):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _degradation(personas.unit_head, seven[1])
+    quota_group_set(
+        actor=personas.unit_head, official=seven[2], unit=personas.unit, year=2026, group="Nhóm B"
+    )
+    out = StringIO()
+    call_command("evaluate", "year", "--year", "2026", "--format", "json", stdout=out)
+    rows = {row["official"]: row for row in json.loads(out.getvalue())}
+    assert (rows["CV-1"]["override"], rows["CV-1"]["band"]) == ("degradation_concluded", "khong_hoan_thanh")
+    assert rows["CV-2"]["group"] == "Nhóm B" and rows["CV-3"]["group"] == "Chuyên viên"
