@@ -1,9 +1,13 @@
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,11 +34,45 @@ class CongvuLoginView(auth_views.LoginView):
         return context
 
 
+def _old_password_failures_key(user) -> str:
+    return f"congvu:old-password-failures:{user.pk}"
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """The password change form, whose check of the current password is throttled per user like
+    signing in (AXES_FAILURE_LIMIT wrong passwords within AXES_COOLOFF_TIME): a stolen session must not
+    be a way to guess the password. The failures' times live in the shared cache, so every worker
+    sees them."""
+
+    def clean_old_password(self):
+        key = _old_password_failures_key(self.user)
+        limit = settings.AXES_FAILURE_LIMIT
+        window = int(settings.AXES_COOLOFF_TIME * 3600)
+        now = time.time()
+        failures = [t for t in cache.get(key, ()) if t > now - window]
+        if len(failures) >= limit:
+            raise ValidationError(
+                _(
+                    "Đã nhập sai mật khẩu hiện tại %(n)s lần: tạm khóa đổi mật khẩu, hãy thử lại sau "
+                    "%(m)s phút."
+                ),
+                code="throttled",
+                params={"n": limit, "m": window // 60},
+            )
+        try:
+            return super().clean_old_password()
+        except ValidationError:
+            cache.set(key, [*failures, now][-limit:], timeout=window)
+            raise
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
+    form_class = ThrottledPasswordChangeForm
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        cache.delete(_old_password_failures_key(self.request.user))
         user_password_changed(user=self.request.user)
         messages.success(self.request, _("Đã đổi mật khẩu."))
         return response
