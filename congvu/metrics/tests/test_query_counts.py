@@ -16,17 +16,18 @@ pytestmark = pytest.mark.django_db
 
 AS_OF = {"as_of": "05/05/2025"}
 
-# Every page: session, user, the data version (with the audit head) and the cache read, the unread
-# notifications of the navigation bar. A cold key adds the figure queries and the cache write.
+# Every page: session, user (and, for roles with a second factor, their verified device), the data
+# version (with the audit head) and the cache read, the unread notifications of the navigation bar.
+# A cold key adds the figure queries and the cache write.
 PAGES = {
     # name: (user, url name, args, params, cold, warm)
-    "overview": ("lead", "metrics:overview", [], AS_OF, 15, 6),
-    "overview_dossiers": ("lead", "metrics:overview", [], {**AS_OF, "register": "dossiers"}, 15, 6),
+    "overview": ("lead", "metrics:overview", [], AS_OF, 16, 7),
+    "overview_dossiers": ("lead", "metrics:overview", [], {**AS_OF, "register": "dossiers"}, 16, 7),
     "overview_unit_user": ("focal", "metrics:overview", [], AS_OF, 18, 9),
-    "unit": ("lead", "metrics:unit", ["T-SXD"], AS_OF, 36, 11),
+    "unit": ("lead", "metrics:unit", ["T-SXD"], AS_OF, 37, 12),
     "unit_unit_user": ("focal", "metrics:unit", ["T-SXD"], AS_OF, 39, 14),
-    "official": ("lead", "metrics:official", ["T-GD"], AS_OF, 29, 10),
-    "records": ("lead", "metrics:records", [], {**AS_OF, "unit": "T-SXD", "bucket": "late"}, 18, 12),
+    "official": ("lead", "metrics:official", ["T-GD"], AS_OF, 30, 11),
+    "records": ("lead", "metrics:records", [], {**AS_OF, "unit": "T-SXD", "bucket": "late"}, 19, 13),
 }
 
 

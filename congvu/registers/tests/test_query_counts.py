@@ -44,11 +44,11 @@ def _load(tmp_path, first: int, n: int) -> None:
 
 PAGES = {
     # name: (user, url name, params, cold, warm); cold = first request after an import (row count).
-    "dossiers": ("lead", "registers:dossiers", {}, 17, 11),
-    "dossiers_search": ("lead", "registers:dossiers", {"q": "giay phep", "sort": "unit"}, 17, 11),
-    "dossiers_unit_user": ("focal", "registers:dossiers", {}, 20, 14),
-    "tasks": ("lead", "registers:tasks", {}, 17, 11),
-    "tasks_unit_user": ("focal", "registers:tasks", {"sort": "-due"}, 20, 14),
+    "dossiers": ("lead", "registers:dossiers", {}, 20, 14),
+    "dossiers_search": ("lead", "registers:dossiers", {"q": "giay phep", "sort": "unit"}, 20, 14),
+    "dossiers_unit_user": ("focal", "registers:dossiers", {}, 22, 16),
+    "tasks": ("lead", "registers:tasks", {}, 20, 14),
+    "tasks_unit_user": ("focal", "registers:tasks", {"sort": "-due"}, 22, 16),
 }
 
 
