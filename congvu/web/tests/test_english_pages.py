@@ -29,6 +29,15 @@ WORD = re.compile(r"\w+")
 SHOWN_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "data-confirm", "value"}
 
 
+@pytest.fixture(autouse=True)
+def _vietnamese_after(settings):
+    """The locale middleware activates English for the test thread: give later tests Vietnamese back."""
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 class _Text(HTMLParser):
     """The text a reader sees: text nodes outside script and style, and the attributes shown."""
 
