@@ -126,6 +126,23 @@ class ExtendForm(BootstrapForm):
 
 _RADIO = forms.RadioSelect(attrs={"class": "form-check-input"})
 
+# The deviation each failing answer shows, in the order the review form asks: the "deviation" flag
+# follows the answers instead of being typed independently (review-deviation.js mirrors this rule).
+ANSWER_DEVIATIONS = (
+    ("on_time", Tristate.NO, DeviationType.LATE),
+    ("complete", Tristate.NO, DeviationType.INCOMPLETE),
+    ("legal_basis_correct", Tristate.NO, DeviationType.LEGAL_BASIS),
+    ("apology_slip", ApologySlip.MISSING, DeviationType.NO_APOLOGY),
+    ("quality", ReviewQuality.FAILED, DeviationType.QUALITY),
+)
+# Deviations no answer asks about: the team names them itself.
+UNASKED_DEVIATIONS = (DeviationType.PROCEDURE, DeviationType.OTHER)
+
+
+def deviations_from_answers(data) -> list[str]:
+    """The deviation types the review's answers show (empty when every answer is in order)."""
+    return [str(kind) for name, failing, kind in ANSWER_DEVIATIONS if data.get(name) == failing]
+
 
 class ReviewForm(BootstrapForm):
     on_time = forms.ChoiceField(label=_("Giải quyết đúng hạn"), choices=Tristate.choices, widget=_RADIO)
@@ -144,6 +161,10 @@ class ReviewForm(BootstrapForm):
         choices=[("no", _("Không")), ("yes", _("Có"))],
         coerce=lambda value: value == "yes",
         widget=_RADIO,
+        help_text=_(
+            "Theo các câu trả lời ở trên: một câu trả lời không đạt là có sai lệch. Chỉ tự chọn “Có” cho "
+            "sai quy trình, thẩm quyền hoặc sai lệch khác."
+        ),
     )
     deviation_type = forms.ChoiceField(
         label=_("Loại sai lệch"), choices=[("", "—")] + list(DeviationType.choices), required=False
@@ -153,11 +174,53 @@ class ReviewForm(BootstrapForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("deviation") and not data.get("deviation_type"):
-            self.add_error("deviation_type", _("Có sai lệch thì phải chọn loại sai lệch."))
+        shown = deviations_from_answers(data)
+        chosen = data.get("deviation_type") or ""
+        if shown:
+            # A failing answer is a deviation whatever the flag said; its type is one the answers
+            # show, or one they cannot show (procedure, other).
+            data["deviation"] = True
+            if chosen and chosen not in shown and chosen not in UNASKED_DEVIATIONS:
+                self.add_error(
+                    "deviation_type",
+                    _("“%(type)s” không khớp các câu trả lời; các câu trả lời cho thấy: %(shown)s.")
+                    % {
+                        "type": DeviationType(chosen).label,
+                        "shown": ", ".join(str(DeviationType(kind).label) for kind in shown),
+                    },
+                )
+            elif not chosen:
+                data["deviation_type"] = shown[0]
+        elif chosen and chosen not in UNASKED_DEVIATIONS:
+            self.add_error(
+                "deviation_type",
+                _("“%(type)s” không khớp các câu trả lời: không câu trả lời nào cho thấy sai lệch này.")
+                % {"type": DeviationType(chosen).label},
+            )
+        elif data.get("deviation") and not chosen:
+            self.add_error(
+                "deviation_type",
+                _(
+                    "Các câu trả lời không cho thấy sai lệch nào: có sai lệch thì phải chọn loại sai lệch "
+                    "(sai quy trình, thẩm quyền hoặc khác), nếu không thì chọn “Không”."
+                ),
+            )
+        elif chosen:
+            data["deviation"] = True  # a deviation the answers cannot show, named by the team
         if data.get("deviation") is False:
             data["deviation_type"] = ""
         return data
+
+    def rules(self) -> str:
+        """The answer → deviation rule as JSON for review-deviation.js."""
+        import json
+
+        return json.dumps(
+            {
+                "answers": [[name, str(failing), str(kind)] for name, failing, kind in ANSWER_DEVIATIONS],
+                "unasked": [str(kind) for kind in UNASKED_DEVIATIONS],
+            }
+        )
 
 
 class FindingForm(BootstrapForm):
