@@ -195,3 +195,23 @@ def test_an_unreachable_cache_means_figures_computed_live_not_an_error(client, w
     assert response.status_code == 200
     assert response.context["table"]["rows"][0]["row"]["code"] == "T-SXD"
     assert client.get(reverse("registers:dossiers")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("", "django.core.cache.backends.db.DatabaseCache"),
+        ("redis://127.0.0.1:6379/1", "django.core.cache.backends.redis.RedisCache"),
+        ("memcached://127.0.0.1", "CACHE_URL='memcached://127.0.0.1': expected redis://"),
+    ],
+)
+def test_cache_url_chooses_redis_else_the_database(url, expected, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CACHE_URL": url, "CONGVU_VAR_DIR": str(tmp_path)}
+    code = "import congvu.settings as s; print(s.CACHES['default']['BACKEND'])"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert expected in (result.stdout + result.stderr)
+    assert (result.returncode == 0) == (not url.startswith("memcached"))
