@@ -717,15 +717,19 @@ def _add_directed_products(leaders, lineage, portfolios, new_products, excuses, 
     if not leaders:
         return
     unit_ids = set().union(*(lineage[s.unit_id] for s in leaders))
-    rows = list(task_product_rows(official_ids=None, unit_ids=unit_ids, start=start, end=end, as_of=as_of))
+    rows_by_unit: dict[int, list[dict]] = {}
+    for row in task_product_rows(official_ids=None, unit_ids=unit_ids, start=start, end=end, as_of=as_of):
+        rows_by_unit.setdefault(row["unit_id"], []).append(row)
     field_ids = dict(Field.objects.values_list("code", "id"))
     for sheet in leaders:
         fields = None
         if sheet.role == SheetRole.DEPUTY:
             codes = portfolios.get((sheet.unit_id, sheet.official_id), frozenset())
             fields = {field_ids[c] for c in codes if c in field_ids}
+        unit_catalogue = catalogue.get(sheet.unit_id, {})
+        rows = [row for member in lineage[sheet.unit_id] for row in rows_by_unit.get(member, ())]
         for row in rows:
-            if row["unit_id"] not in lineage[sheet.unit_id] or row["responsible_id"] == sheet.official_id:
+            if row["responsible_id"] == sheet.official_id:
                 continue
             if fields is not None and row["field_id"] not in fields:
                 continue
@@ -736,9 +740,7 @@ def _add_directed_products(leaders, lineage, portfolios, new_products, excuses, 
                     code=row["external_code"][:100],
                     title=row["content"][:500],
                     field_id=row["field_id"],
-                    weight=catalogue_weight(
-                        catalogue.get(sheet.unit_id, {}), sheet.position, row["product_type"]
-                    ),
+                    weight=catalogue_weight(unit_catalogue, sheet.position, row["product_type"]),
                     completed=row["is_completed"],
                     on_time=row["is_on_time"],
                     quality_ok=row["is_quality_ok"],
