@@ -363,6 +363,17 @@ def build_minutes(doc):
     tag(doc, "{%p for line in sample_results %}")
     body(doc, "- {{ line }}")
     tag(doc, "{%p endfor %}")
+    body(doc, "Các lần rút mẫu của cuộc kiểm tra:")
+    tag(doc, "{%p for d in sample_draws %}")
+    body(
+        doc,
+        "- {{ d.title }}: rút lúc {{ d.at }}, người rút {{ d.by }}, "
+        "tổng thể {{ d.population }} {{ d.word }}, mã cam kết {{ d.commitment }}{{ d.reason }}.",
+    )
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not sample_draws %}")
+    body(doc, "- Đoàn kiểm tra chưa rút mẫu nào.")
+    tag(doc, "{%p endif %}")
     heading2(doc, "III. HẠN CHẾ, THIẾU SÓT, VI PHẠM")
     tag(doc, "{%p for f in findings %}")
     body(

@@ -126,7 +126,8 @@ def _findings(fetched_by, inspection, confirmed_only: bool) -> list[dict]:
         qs = qs.filter(status="confirmed")
     return [
         {
-            "index": i,
+            # the finding's own number, as on the findings tab (withdrawn ones leave a gap)
+            "index": f.display_number,
             "category": f.get_category_display(),
             "severity": f.get_severity_display().lower(),
             "description": f.description,
@@ -135,7 +136,7 @@ def _findings(fetched_by, inspection, confirmed_only: bool) -> list[dict]:
             else "",
             "official": f.responsible,
         }
-        for i, f in enumerate(qs, 1)
+        for f in qs
     ]
 
 
@@ -183,6 +184,26 @@ def _sample_results(fetched_by, inspection) -> list[str]:
         out.append(f"{sample.title}: {results.combined_sentence}")
         out.extend(f"{sample.title} — {field.sentence}" for field in results.fields)
     return out
+
+
+def _sample_draws(fetched_by, inspection) -> list[dict]:
+    """Every draw of the inspection's samples, oldest first: a repeated draw shows with its reason."""
+    from congvu.sampling import selectors as sampling_selectors
+
+    return [
+        {
+            "title": s.title,
+            "at": timezone.localtime(s.drawn_at).strftime("%H:%M %d/%m/%Y"),
+            "by": (s.drawn_by.get_full_name() or s.drawn_by.username) if s.drawn_by_id else "…",
+            "population": s.population_size,
+            "word": s.record_word,
+            "commitment": s.seed_commitment,
+            "reason": _("; rút mẫu lại, lý do: %(reason)s") % {"reason": s.draw_reason}
+            if s.draw_reason
+            else "",
+        }
+        for s in sampling_selectors.inspection_draws(fetched_by=fetched_by, inspection=inspection)
+    ]
 
 
 def _inspection_base(fetched_by, inspection, issuer) -> dict:
@@ -344,6 +365,7 @@ def _minutes_data(fetched_by, target, issuer) -> tuple[dict, dict]:
         if s.subject in ("head", "deputy")
     ]
     data["sample_results"] = _sample_results(fetched_by, inspection)
+    data["sample_draws"] = _sample_draws(fetched_by, inspection)
     data["findings"] = _findings(fetched_by, inspection, confirmed_only=False)
     defaults = {
         "summary": _("Kiểm tra công vụ tại %(unit)s") % {"unit": inspection.unit.name},

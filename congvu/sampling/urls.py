@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.sample_detail, name="detail"),
     path("<int:pk>/commitment/", views.sample_commitment, name="commitment"),
     path("<int:pk>/draw/", views.sample_draw, name="draw"),
+    path("<int:pk>/draw/progress/", views.draw_progress, name="draw_progress"),
     path("<int:pk>/fields/<int:stratum_pk>/extend/", views.sample_extend, name="extend"),
     path("<int:pk>/items/<int:item_pk>/", views.review, name="review"),
     path("<int:pk>/items/<int:item_pk>/finding/", views.review_finding, name="review_finding"),

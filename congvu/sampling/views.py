@@ -17,7 +17,14 @@ from congvu.core.params import query_id
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.sampling import exports, guide, policy, selectors, services
-from congvu.sampling.forms import CommitmentForm, ExtendForm, FindingForm, ReviewForm, SampleForm
+from congvu.sampling.forms import (
+    CommitmentForm,
+    ExtendForm,
+    FindingForm,
+    ReviewForm,
+    SampleForm,
+    deviations_from_answers,
+)
 from congvu.sampling.models import ApologySlip, Register, Review, SampleStatus, SampleStratum, Tristate
 from congvu.sampling.verification import sample_verify
 
@@ -78,6 +85,7 @@ def sample_list(request):
                 s.reviewed_count,
                 s.deviation_count,
                 s.seed_commitment,
+                s.draw_reason,
             )
             for s in qs
         )
@@ -96,6 +104,7 @@ def sample_list(request):
             _("Đã kiểm tra"),
             _("Sai lệch"),
             _("Mã cam kết"),
+            _("Lý do rút mẫu lại"),
         ]
         return xlsx_response("mau-kiem-tra.xlsx", headers, rows, sheet=_("Mẫu kiểm tra"))
     return render(
@@ -160,7 +169,10 @@ def sample_detail(request, pk):
         "show_reviews": policy.can_see_reviews(user, sample),
         "commitment_form": CommitmentForm(initial={"commitment_reference": sample.commitment_reference}),
         "work_problem": policy.working_problem(sample.inspection),
+        "draws": list(selectors.population_draws(fetched_by=user, sample=sample)),
+        "reason_min": services.REDRAW_REASON_MIN_LENGTH,
     }
+    context["earlier_draws"] = [d for d in context["draws"] if d.pk != sample.pk]
     if not sample.is_drawn:
         context["preview"], context["preview_message"] = selectors.population_preview(sample=sample)
         return render(request, "sampling/detail.html", context)
@@ -208,16 +220,36 @@ def sample_draw(request, pk):
     sample = selectors.sample_get(fetched_by=request.user, pk=pk)
     _require_work(request.user, sample)
     try:
-        sample = services.sample_draw(actor=request.user, sample=sample)
+        sample = services.sample_draw(
+            actor=request.user, sample=sample, reason=request.POST.get("reason", "")
+        )
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
+        if sample.status == SampleStatus.QUEUED:
+            messages.info(
+                request,
+                _("Tổng thể có %(N)s %(word)s: mẫu đang được rút trong tiến trình nền.")
+                % {"N": sample.draw_total, "word": sample.record_word},
+            )
+            return redirect("sampling:detail", pk=sample.pk)
         messages.success(
             request,
             _("Đã rút mẫu: %(n)s %(word)s từ %(N)s; hạt giống đã được công bố.")
             % {"n": sample.items.count(), "word": sample.record_word, "N": sample.population_size},
         )
     return redirect("sampling:detail", pk=sample.pk)
+
+
+@login_required
+def draw_progress(request, pk):
+    """The htmx progress fragment of a background draw; once it ends, the page reloads."""
+    sample = selectors.sample_get(fetched_by=request.user, pk=pk)
+    if sample.status != SampleStatus.QUEUED:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "sampling/_draw_progress.html", {"sample": sample})
 
 
 @login_required
@@ -267,6 +299,9 @@ def _suggested_review(item) -> dict:
             )
         else:
             initial["apology_slip"] = ApologySlip.NOT_NEEDED
+    shown = deviations_from_answers(initial)
+    if shown:  # the flag follows the answers, as the form will
+        initial["deviation"], initial["deviation_type"] = "yes", shown[0]
     return initial
 
 
@@ -372,7 +407,8 @@ def review_finding(request, pk, item_pk):
             messages.error(request, _errors(exc))
         else:
             messages.success(
-                request, _("Đã ghi phát hiện #%(f)s (dự thảo) cho cuộc kiểm tra.") % {"f": finding.pk}
+                request,
+                _("Đã ghi phát hiện #%(f)s (dự thảo) cho cuộc kiểm tra.") % {"f": finding.display_number},
             )
     else:
         messages.error(request, _("Nhập đủ loại, mức độ và nội dung phát hiện."))

@@ -188,7 +188,9 @@ def test_notice_carries_the_sample_commitment_and_requests(personas, issuer, ful
         docx_checks.open_docx(services.document_render(document=draft, fetched_by=personas.lead)[0])
     )
     assert sample.seed_commitment in text and "ghi tại: Thông báo kiểm tra" in text
-    assert sample.seed not in text  # the secret seed never appears before the draw
+    from congvu.sampling.sealing import unseal
+
+    assert unseal(sample.seed_sealed) not in text  # the secret seed never appears before the draw
     assert "Sổ theo dõi hồ sơ năm 2025 (hạn 20/07/2025)" in text
 
 
@@ -202,6 +204,54 @@ def test_minutes_show_each_leader_with_frozen_figures_and_findings(personas, iss
     assert "Nguyễn Văn Giám Đốc — Giám đốc" in text and "Trần Thị Phó — Phó Giám đốc" in text
     assert "Hoàn thành đúng hạn: 0" in text and "(số liệu chốt đến ngày 30/06/2025)" in text
     assert "Chậm giải quyết 3 hồ sơ & không có phiếu xin lỗi <đúng mẫu>" in text
+
+
+def test_minutes_list_every_draw_with_the_reason_for_a_repeated_one(
+    personas, issuer, full_inspection, settings
+):
+    from congvu.sampling import services as sampling_services
+    from congvu.sampling.models import Sample
+    from congvu.sampling.tests.conftest import make_dossiers
+
+    first = Sample.objects.get(inspection=full_inspection)
+    text_before = docx_checks.full_text(
+        docx_checks.open_docx(
+            services.document_render(
+                document=services.document_draft_open(
+                    actor=personas.lead, kind="minutes", target=inspection_target(full_inspection)
+                ),
+                fetched_by=personas.lead,
+            )[0]
+        )
+    )
+    assert "Đoàn kiểm tra chưa rút mẫu nào." in text_before
+    make_dossiers(full_inspection.unit, "dat-dai", 40, start=first.period_from)
+    first = sampling_services.sample_draw(actor=personas.lead, sample=first)
+    second = sampling_services.sample_create(
+        actor=personas.lead,
+        inspection=full_inspection,
+        title="Mẫu rút lại",
+        register=first.register,
+        size_method="fixed",
+        fixed_size=1,
+        period_from=first.period_from,
+        period_to=first.period_to,
+    )
+    second = sampling_services.sample_draw(
+        actor=personas.lead, sample=second, reason="Sổ được bổ sung 200 hồ sơ sau lần rút đầu"
+    )
+    draft = services.document_draft_open(
+        actor=personas.lead, kind="minutes", target=inspection_target(full_inspection)
+    )
+    text = docx_checks.full_text(
+        docx_checks.open_docx(services.document_render(document=draft, fetched_by=personas.lead)[0])
+    )
+    assert "Đoàn kiểm tra chưa rút mẫu nào." not in text
+    for sample in (first, second):
+        assert sample.seed_commitment in text
+        assert f"tổng thể {sample.population_size} hồ sơ" in text
+    assert text.index(first.title + ": rút lúc") < text.index("Mẫu rút lại: rút lúc")
+    assert "rút mẫu lại, lý do: Sổ được bổ sung 200 hồ sơ sau lần rút đầu." in text
 
 
 def test_conclusion_lists_recommendations_with_deadlines_and_responsible(personas, issuer, full_inspection):
