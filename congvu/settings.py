@@ -101,6 +101,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy, Permissions-Policy and Cache-Control: no-store on every response Django
+    # renders (static files are answered above and stay cacheable).
+    "congvu.web.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "congvu.web.middleware.CookieLocaleMiddleware",
     "congvu.web.middleware.QueryStringGuardMiddleware",
@@ -198,6 +201,8 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The Content-Security-Policy is enforced; true sends it as Report-Only (to try a change to it).
+CSP_REPORT_ONLY = env_bool("CONGVU_CSP_REPORT_ONLY", False)
 if not DEBUG:
     _https = env_bool("CONGVU_HTTPS", not DEMO_MODE)
     SESSION_COOKIE_SECURE = _https
