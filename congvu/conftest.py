@@ -42,6 +42,37 @@ def _second_factor_passed_at_sign_in(request):
         yield
 
 
+_serialized_contents: dict[str, str] = {}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Keep serialized rollback working after a browser test. Django restores the seeded rows of a
+    transactional test from `connection._test_serialized_contents`, set once on the connection
+    wrapper that created the test database; Playwright's event loop leaves the main thread with a new
+    wrapper without it, and Django then silently skips the restore. Remember the contents while they
+    are there and put them back on a wrapper that lost them."""
+    if item.get_closest_marker("transactional") is None:
+        return
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            _serialized_contents[alias] = contents
+        elif alias in _serialized_contents:
+            connection._test_serialized_contents = _serialized_contents[alias]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item):
+    """Also before the flush that ends the test: Django inhibits post_migrate there only when the
+    wrapper carries the contents; otherwise content types and permissions are recreated and the next
+    restore collides with them."""
+    pytest_runtest_setup(item)
+
+
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
 
 
@@ -60,8 +91,8 @@ def pytest_collection_modifyitems(items):
             kwargs.setdefault("serialized_rollback", True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
     # Browser tests last: Playwright's event loop leaves the main thread with a new database
-    # connection wrapper that no longer carries the serialized seed rows, so a transactional test
-    # after a browser test would start on a flushed database.
+    # connection wrapper that no longer carries the serialized seed rows (pytest_runtest_setup and
+    # pytest_runtest_teardown above put them back; the seed guard below checks that they do).
     # After them, the tests marked `last`: the seed guard (web/tests/test_zz_seed_survives.py) checks
     # that a transactional test following all of them still starts on the seeded rows. Its file name
     # alone does not place it: collection goes app by app (workdays/ sorts after web/), and sorting
