@@ -864,6 +864,7 @@ def sheet_approve(*, actor, sheet: PeriodSheet, expected_version: int | None = N
                 "completed_on": p.completed_on.isoformat() if p.completed_on else None,
                 "excuse_document": p.excuse_document,
                 "excuse_date": p.excuse_date.isoformat() if p.excuse_date else None,
+                "directed": p.directed,
             }
             for p in sheet.products.order_by("pk")
         ],
