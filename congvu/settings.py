@@ -251,6 +251,9 @@ EXPORT_MAX_ROWS = env_int("CONGVU_EXPORT_MAX_ROWS", 50_000)
 # IMPORT_STALE_SECONDS is taken for a dead worker and marked failed by `congvu recover_imports`.
 IMPORT_HEARTBEAT_SECONDS = env_int("CONGVU_IMPORT_HEARTBEAT_SECONDS", 10)
 IMPORT_STALE_SECONDS = env_int("CONGVU_IMPORT_STALE_SECONDS", 300)
+# The import pages say no background worker is taking work when a queued job has waited this long and
+# no worker has started any job in that time (congvu/core/workers.py).
+WORKER_STALE_SECONDS = env_int("CONGVU_WORKER_STALE_SECONDS", 60)
 
 # --- REST API (/api/v1/): requests per personal token per fixed window, and the largest page ---
 API_RATE_LIMIT_REQUESTS = env_int("CONGVU_API_RATE_LIMIT_REQUESTS", 600)

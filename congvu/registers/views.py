@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from congvu.accounts.permissions import require_role
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import export_refused, paginate, sort_queryset, wants_xlsx, xlsx_response
+from congvu.core.workers import background_worker_silence
 from congvu.metrics.cache import paginate_records
 from congvu.registers.columns import REGISTERS
 from congvu.registers.forms import ImportForm, RegisterFilterForm, TaskFilterForm
@@ -241,6 +242,7 @@ def imports(request):
             "sort": sort,
             "registers": REGISTERS.values(),
             "statuses": ImportRun.Status.choices,
+            "worker_silence": background_worker_silence(),
         },
     )
 
@@ -259,7 +261,7 @@ def import_detail(request, pk):
     return render(
         request,
         "registers/import_detail.html",
-        {"run": run, "page": errors, "running": run.status in _RUNNING},
+        {"run": run, "page": errors, "running": run.status in _RUNNING, **_worker_silence(run)},
     )
 
 
@@ -274,7 +276,14 @@ def import_progress(request, pk):
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    return render(request, "registers/_import_progress.html", {"run": run, "running": True})
+    return render(
+        request, "registers/_import_progress.html", {"run": run, "running": True, **_worker_silence(run)}
+    )
+
+
+def _worker_silence(run) -> dict:
+    """A run waiting for the background worker shows when no worker has taken work lately."""
+    return {"worker_silence": background_worker_silence() if run.status == ImportRun.Status.PENDING else None}
 
 
 @login_required
