@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.text import fold
@@ -133,6 +134,23 @@ def findings_for(*, fetched_by, inspection: Inspection) -> QuerySet:
     if getattr(fetched_by, "is_unit_role", False):
         qs = qs.exclude(status=FindingStatus.DRAFT)
     return qs.order_by("pk")
+
+
+def checklist_item_get(*, fetched_by, pk) -> ChecklistItem:
+    """One checklist item, only when its sheet is one the user may see (the inspection's scope, and
+    the unit only once the minutes are signed); anything else is a 404."""
+    item = (
+        ChecklistItem.objects.visible_to(fetched_by)
+        .select_related("checklist__inspection", "checklist__appointment__unit")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    inspection = inspection_get(fetched_by=fetched_by, pk=item.checklist.inspection_id)
+    if not checklists_for(fetched_by=fetched_by, inspection=inspection).filter(pk=item.checklist_id).exists():
+        raise Http404
+    return item
 
 
 def finding_get(*, fetched_by, pk) -> Finding:

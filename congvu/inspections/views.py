@@ -764,7 +764,9 @@ def checklists_save(request, pk):
             str(item_pk): [result, notes] for item_pk, _v, result, notes in entries
         }
         current = dict(
-            ChecklistItem.objects.filter(pk__in=[e[0] for e in entries]).values_list("pk", "version")
+            ChecklistItem.objects.visible_to(request.user)
+            .filter(pk__in=[e[0] for e in entries])
+            .values_list("pk", "version")
         )
         stale = [e[0] for e in entries if str(current.get(e[0])) != str(e[1])]
         return redirect(f"{url}#item-{stale[0]}" if stale else f"{url}#checklist-save")
@@ -784,18 +786,8 @@ def checklists_save(request, pk):
 def item_records(request, item_pk, group, figure):
     """The records behind one frozen figure: the ids stored in the snapshot, read now (so the list
     is the same one the team saw), each linking to its register page."""
-    item = (
-        ChecklistItem.objects.filter(pk=item_pk)
-        .select_related("checklist__inspection", "checklist__appointment__unit")
-        .first()
-    )
-    if item is None:
-        raise Http404
-    inspection = selectors.inspection_get(fetched_by=request.user, pk=item.checklist.inspection_id)
-    if not selectors.checklists_for(fetched_by=request.user, inspection=inspection).filter(
-        pk=item.checklist_id
-    ):
-        raise Http404
+    item = selectors.checklist_item_get(fetched_by=request.user, pk=item_pk)
+    inspection = item.checklist.inspection
     snap = item.snapshot or {}
     grp = next((g for g in snap.get("groups", []) if g.get("key") == group), None)
     ids = ((item.snapshot_ids or {}).get(group) or {}).get(figure)
@@ -940,7 +932,7 @@ def _evidence_target(request, inspection, target: str) -> tuple[dict, str]:
     user = request.user
     if kind == "item":
         sheets = selectors.checklists_for(fetched_by=user, inspection=inspection)
-        obj = ChecklistItem.objects.filter(checklist__in=sheets, pk=pk).first()
+        obj = ChecklistItem.objects.visible_to(user).filter(checklist__in=sheets, pk=pk).first()
         key, tab = "checklist_item", "checklist"
     elif kind == "request":
         obj = inspection.document_requests.filter(pk=pk).first()
@@ -951,12 +943,18 @@ def _evidence_target(request, inspection, target: str) -> tuple[dict, str]:
     elif kind == "explanation":
         from congvu.inspections.models import FindingExplanation
 
-        obj = FindingExplanation.objects.filter(finding__inspection=inspection, pk=pk).first()
+        obj = (
+            FindingExplanation.objects.visible_to(user).filter(finding__inspection=inspection, pk=pk).first()
+        )
         key, tab = "explanation", "findings"
     elif kind == "report":
         from congvu.inspections.models import RemediationReport
 
-        obj = RemediationReport.objects.filter(recommendation__inspection=inspection, pk=pk).first()
+        obj = (
+            RemediationReport.objects.visible_to(user)
+            .filter(recommendation__inspection=inspection, pk=pk)
+            .first()
+        )
         key, tab = "remediation_report", "remediation"
     else:
         raise Http404

@@ -337,7 +337,12 @@ def review(request, pk, item_pk):
     item = selectors.sample_item_get(fetched_by=request.user, sample=sample, pk=item_pk)
     if not policy.can_see_reviews(request.user, sample):
         raise PermissionDenied(_("Đơn vị xem kết quả kiểm tra mẫu sau khi biên bản được ký."))
-    existing = Review.objects.filter(item=item).select_related("finding", "reviewed_by").first()
+    existing = (
+        Review.objects.visible_to(request.user)
+        .filter(item=item)
+        .select_related("finding", "reviewed_by")
+        .first()
+    )
     can_work = _can_work(request.user, sample)
     if request.method == "POST":
         _require_work(request.user, sample)
@@ -421,7 +426,7 @@ def review_evidence(request, pk, item_pk):
     item = selectors.sample_item_get(fetched_by=request.user, sample=sample, pk=item_pk)
     if not policy.can_see_reviews(request.user, sample):
         raise PermissionDenied
-    existing = Review.objects.filter(item=item).exclude(evidence="").first()
+    existing = Review.objects.visible_to(request.user).filter(item=item).exclude(evidence="").first()
     if existing is None:
         raise Http404
     return FileResponse(existing.evidence.open("rb"), as_attachment=True, filename=existing.evidence_name)
