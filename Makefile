@@ -7,15 +7,27 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_SCALE ?= medium
 
-.PHONY: run test install system-packages lint format migrate demo worker bench messages vendor clean
+.PHONY: run test install constraints system-packages lint format migrate demo worker bench messages vendor clean
 
-$(STAMP): pyproject.toml
+# constraints.txt pins the indirect dependencies too (`make constraints` refreshes it), so every fresh
+# machine installs the same versions CI tested.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Rewrites constraints.txt from a clean install of pyproject.toml's pins (dev and bench extras).
+constraints:
+	rm -rf .venv-constraints && $(PYTHON) -m venv .venv-constraints
+	.venv-constraints/bin/python -m pip install --quiet --upgrade pip
+	.venv-constraints/bin/python -m pip install --quiet -e '.[dev,bench]'
+	( echo "# Every installed package at its tested version (make constraints); pyproject.toml says why each"; \
+	  echo "# direct dependency is there."; \
+	  .venv-constraints/bin/python -m pip freeze --exclude-editable --all | grep -v '^pip==' ) > constraints.txt
+	rm -rf .venv-constraints
 
 # Debian packages the suite drives (chromium, LibreOffice, poppler): installed when missing and possible,
 # otherwise one line saying how. Browser and document tests are never skipped.
@@ -40,6 +52,7 @@ test: $(STAMP) system-packages
 	$(BIN)/ruff format --check congvu benchmarks
 	$(BIN)/congvu makemigrations --check --dry-run
 	$(BIN)/congvu check
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2 --dist loadfile -q --durations=15 -m "not transactional"
 	$(BIN)/pytest -q --durations=15 -m transactional
 
@@ -51,7 +64,7 @@ worker: $(STAMP)
 	$(BIN)/congvu db_worker
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/pages.py --scale large --clients 10,50 --servers serve,runserver
 

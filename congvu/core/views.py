@@ -3,7 +3,7 @@
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from congvu.accounts.permissions import role_required
+from congvu.core.permissions import role_required
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.selectors import audit_event_list
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response

@@ -12,8 +12,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congvu.accounts.permissions import require_role
 from congvu.core.audit import audit_record, snapshot
+from congvu.core.permissions import require_role
 from congvu.core.scoping import visible_unit_ids
 from congvu.core.text import nfc
 from congvu.evaluation.models import (

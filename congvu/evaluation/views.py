@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congvu.accounts.permissions import require_role, role_required
+from congvu.core.permissions import require_role, role_required
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.evaluation import forms, selectors, services
@@ -392,7 +392,8 @@ def sheets(request):
             for s in qs.iterator()
         )
         return xlsx_response(f"phieu-danh-gia-{year}.xlsx", headers, rows, sheet=_("Phiếu đánh giá"))
-    setting = UnitEvaluationSetting.objects.filter(unit=unit).first() if unit else None
+    settings_qs = UnitEvaluationSetting.objects.visible_to(request.user)
+    setting = settings_qs.filter(unit=unit).first() if unit else None
     return render(
         request,
         "evaluation/sheets.html",
@@ -875,7 +876,8 @@ def catalogue(request):
                 return redirect(f"{request.path}?unit={unit.code}")
             except ValidationError as exc:
                 _errors(request, exc)
-    setting = UnitEvaluationSetting.objects.filter(unit=unit).first() if unit else None
+    settings_qs = UnitEvaluationSetting.objects.visible_to(request.user)
+    setting = settings_qs.filter(unit=unit).first() if unit else None
     return render(
         request,
         "evaluation/catalogue.html",

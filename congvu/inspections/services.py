@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congvu.accounts.models import Role, User
-from congvu.accounts.permissions import require_role
 from congvu.core.audit import audit_record, snapshot
+from congvu.core.permissions import require_role
 from congvu.core.text import nfc
 from congvu.inspections import policy, prefill
 from congvu.inspections.files import check_upload

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from congvu.accounts.permissions import role_required
 from congvu.core.numbers import number, percent
 from congvu.core.params import query_id, query_year
+from congvu.core.permissions import role_required
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.inspections import policy, selectors, services
 from congvu.inspections.forms import (

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congvu.accounts.permissions import role_required
+from congvu.core.permissions import role_required
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.evaluation.scoring import BAND_LABELS

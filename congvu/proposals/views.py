@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congvu.accounts.permissions import role_required
 from congvu.core.params import query_year
+from congvu.core.permissions import role_required
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.inspections.selectors import inspection_get
 from congvu.proposals import policy, selectors, services

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congvu.accounts.permissions import require_role, role_required
+from congvu.core.permissions import require_role, role_required
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.core.text import fold

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from congvu.accounts.permissions import require_role
+from congvu.core.permissions import require_role
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import export_refused, paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.core.workers import background_worker_silence

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from congvu.accounts.permissions import require_role
 from congvu.core.audit import audit_record, snapshot
+from congvu.core.permissions import require_role
 from congvu.core.text import nfc
 from congvu.inspections.models import Inspection
 from congvu.org.models import Appointment, AppointmentRole

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congvu.accounts.permissions import require_role, role_required
 from congvu.core.params import query_id
+from congvu.core.permissions import require_role, role_required
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.sampling import exports, guide, policy, selectors, services

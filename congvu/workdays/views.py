@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congvu.accounts.permissions import role_required
 from congvu.core.params import query_year
+from congvu.core.permissions import role_required
 from congvu.core.tables import wants_xlsx, xlsx_response
 from congvu.workdays.forms import CalculatorForm, CalendarDayForm
 from congvu.workdays.models import CalendarDay

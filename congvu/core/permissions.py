@@ -1,4 +1,4 @@
-"""Role checks shared by views and services."""
+"""Role checks shared by views and services: mechanism only (a user answers `has_role`), no app imports."""
 
 from collections.abc import Callable
 from functools import wraps
