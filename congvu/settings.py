@@ -260,6 +260,7 @@ API_RATE_LIMIT_REQUESTS = env_int("CONGVU_API_RATE_LIMIT_REQUESTS", 600)
 API_RATE_LIMIT_WINDOW = env_int("CONGVU_API_RATE_LIMIT_WINDOW", 60)
 API_PAGE_MAX_LIMIT = env_int("CONGVU_API_PAGE_MAX_LIMIT", 500)
 
+
 # --- Sampling: the seed is kept encrypted (Fernet) until the draw, with a key outside the database ----
 # CONGVU_SAMPLING_KEY (32 url-safe base64 bytes, `Fernet.generate_key()`), else a key generated once into
 # var/sampling_key (mode 600, never committed). Losing it makes undrawn samples undrawable (re-create them).

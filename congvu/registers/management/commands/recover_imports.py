@@ -12,9 +12,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--stale-seconds", type=int, default=None, help="mặc định IMPORT_STALE_SECONDS")
-        parser.add_argument(
-            "--retry", type=int, nargs="*", default=[], help="lần nhập lỗi cần chạy lại"
-        )
+        parser.add_argument("--retry", type=int, nargs="*", default=[], help="lần nhập lỗi cần chạy lại")
 
     def handle(self, *args, stale_seconds, retry, **options):
         failed = import_runs_fail_stale(stale_seconds=stale_seconds)
