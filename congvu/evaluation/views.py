@@ -34,7 +34,8 @@ from congvu.evaluation.models import (
 )
 from congvu.evaluation.rules import RULE_SETS, default_rule_set_code
 from congvu.evaluation.sheets import GENERAL_LABELS
-from congvu.org.models import Official, Unit
+from congvu.org.models import Unit
+from congvu.org.selectors import official_by_code
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -175,11 +176,7 @@ def quota_group(request):
     year = _year(request)
     form = forms.QuotaGroupForm(request.POST)
     if form.is_valid():
-        official = (
-            Official.objects.visible_to(request.user)
-            .filter(code=form.cleaned_data["official_code"].strip())
-            .first()
-        )
+        official = official_by_code(fetched_by=request.user, code=form.cleaned_data["official_code"])
         if official is None:
             messages.error(request, _("Mã cán bộ: không tìm thấy cán bộ trong phạm vi của bạn."))
         else:
@@ -214,9 +211,7 @@ def year_conditions(request):
             messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
         return redirect(f"{_url('evaluation:home')}?year={year}&unit={unit.code}")
     data = dict(form.cleaned_data)
-    official = (
-        Official.objects.visible_to(request.user).filter(code=data.pop("official_code").strip()).first()
-    )
+    official = official_by_code(fetched_by=request.user, code=data.pop("official_code"))
     if official is None:
         messages.error(request, _("Mã cán bộ: không tìm thấy cán bộ trong phạm vi của bạn."))
         return redirect(f"{_url('evaluation:home')}?year={year}&unit={unit.code}")
@@ -710,11 +705,7 @@ def discipline(request):
             raise PermissionDenied
         if form.is_valid():
             data = dict(form.cleaned_data)
-            official = (
-                Official.objects.visible_to(request.user)
-                .filter(code=data.pop("official_code").strip())
-                .first()
-            )
+            official = official_by_code(fetched_by=request.user, code=data.pop("official_code"))
             if official is None:
                 messages.error(request, _("Mã cán bộ: không tìm thấy cán bộ trong phạm vi của bạn."))
             else:
@@ -783,11 +774,7 @@ def conclusions(request):
             raise PermissionDenied
         if form.is_valid():
             data = dict(form.cleaned_data)
-            official = (
-                Official.objects.visible_to(request.user)
-                .filter(code=data.pop("official_code").strip())
-                .first()
-            )
+            official = official_by_code(fetched_by=request.user, code=data.pop("official_code"))
             if official is None:
                 messages.error(request, _("Mã cán bộ: không tìm thấy cán bộ trong phạm vi của bạn."))
             elif request.POST.get("confirm") != "yes":

@@ -199,6 +199,12 @@ def official_list(*, fetched_by, query: str = "", day: date | None = None) -> Qu
     return qs
 
 
+def official_by_code(*, fetched_by, code: str) -> Official | None:
+    """The official with this code among those the user may see (forms that name an official by
+    code); None when there is none, whether it does not exist or belongs to another unit."""
+    return Official.objects.visible_to(fetched_by).filter(code=code.strip()).first()
+
+
 def official_appointments(*, fetched_by, official: Official) -> QuerySet:
     """An official's appointments across units, the most recent first (within what the user sees)."""
     return (
