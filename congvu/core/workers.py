@@ -9,10 +9,14 @@ with a long job while others wait shows the same, and the message says only what
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.db.models import Max, Min
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -39,3 +43,30 @@ def background_worker_silence(*, now: datetime | None = None) -> WorkerSilence |
     if last_started is not None and last_started > cutoff:
         return None
     return WorkerSilence(waiting_since=waiting_since, last_started=last_started, seconds=seconds)
+
+
+@contextmanager
+def heartbeat(beat: Callable[[], None], *, every: int | None = None, name: str = "heartbeat"):
+    """Call `beat` at once, then every `every` seconds (IMPORT_HEARTBEAT_SECONDS by default) from a
+    thread with its own database connection, until the block ends — also while the block sits in one
+    long write transaction. A job killed half-way stops beating, which is how a dead worker is told
+    from a slow one (`registers.recovery`, `sampling.services.samples_fail_stale`)."""
+    beat()
+    seconds = settings.IMPORT_HEARTBEAT_SECONDS if every is None else every
+    stop = threading.Event()
+
+    def loop():
+        try:
+            while not stop.wait(seconds):
+                with suppress(DatabaseError):  # SQLite busy with the job's own write: the next beat
+                    beat()
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=loop, name=name, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)

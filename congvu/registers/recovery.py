@@ -9,16 +9,15 @@ failed, and `import_run_retry` puts a failed run back in the queue."""
 
 from __future__ import annotations
 
-import threading
-from contextlib import contextmanager, suppress
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from congvu.core.audit import audit_record
+from congvu.core.workers import heartbeat as worker_heartbeat
 from congvu.registers.models import ImportRun
 
 Status = ImportRun.Status
@@ -30,27 +29,9 @@ def _beat(run_id: int) -> None:
     )
 
 
-@contextmanager
 def heartbeat(run_id: int):
     """Beat at once, then every IMPORT_HEARTBEAT_SECONDS until the block ends."""
-    _beat(run_id)
-    stop = threading.Event()
-
-    def loop():
-        try:
-            while not stop.wait(settings.IMPORT_HEARTBEAT_SECONDS):
-                with suppress(DatabaseError):  # SQLite busy with the import's write: the next beat
-                    _beat(run_id)
-        finally:
-            connection.close()  # this thread's own connection
-
-    thread = threading.Thread(target=loop, name=f"import-heartbeat-{run_id}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=30)
+    return worker_heartbeat(lambda: _beat(run_id), name=f"import-heartbeat-{run_id}")
 
 
 def import_runs_fail_stale(*, stale_seconds: int | None = None) -> list[int]:

@@ -128,6 +128,9 @@ class Sample(models.Model):
     draw_done = models.PositiveIntegerField(_("số bản ghi đã xếp hạng"), default=0)
     draw_total = models.PositiveIntegerField(_("số bản ghi cần xếp hạng"), default=0)
     draw_error = models.TextField(_("lỗi của lần rút mẫu nền"), blank=True)
+    # Written every IMPORT_HEARTBEAT_SECONDS by the worker drawing a queued sample; a queued draw silent
+    # for longer than IMPORT_STALE_SECONDS had its worker die (`samples_fail_stale`).
+    draw_heartbeat_at = models.DateTimeField(_("tín hiệu sống của lần rút mẫu nền"), null=True, blank=True)
     population_size = models.PositiveIntegerField(_("số bản ghi của tổng thể"), default=0)
     population_sha256 = models.CharField(_("SHA-256 của danh sách tổng thể"), max_length=64, blank=True)
     created_by = models.ForeignKey(

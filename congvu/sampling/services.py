@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from congvu.core.audit import audit_record, snapshot
 from congvu.core.permissions import require_role
 from congvu.core.text import nfc
+from congvu.core.workers import heartbeat
 from congvu.inspections.models import Inspection
 from congvu.org.models import Appointment, AppointmentRole
 from congvu.org.selectors import official_in_charge, unit_with_predecessor_ids
@@ -62,7 +64,7 @@ def _public(sample: Sample) -> dict:
     data.pop("seed_sealed", None)
     if not sample.is_drawn:
         data.pop("seed", None)
-    for progress in ("draw_done", "draw_total"):
+    for progress in ("draw_done", "draw_total", "draw_heartbeat_at"):
         data.pop(progress, None)
     return data
 
@@ -399,6 +401,7 @@ def sample_draw(*, actor, sample: Sample, reason: str = "", background: bool = T
         sample.draw_requested_at = timezone.now()
         sample.draw_done, sample.draw_total = 0, total
         sample.draw_error = ""
+        sample.draw_heartbeat_at = None
         sample.full_clean()
         sample.save()
         audit_record(
@@ -431,21 +434,27 @@ def sample_draw_process(*, sample_id: int) -> Sample:
             draw_done=done, draw_total=total
         )
 
+    def beat() -> None:
+        Sample.objects.filter(pk=sample_id, status=SampleStatus.QUEUED).update(
+            draw_heartbeat_at=timezone.now()
+        )
+
     actor = sample.draw_requested_by
     try:
         if actor is None or not actor.is_active:
             raise ValidationError(_("Người yêu cầu rút mẫu không còn hoạt động: hãy yêu cầu rút lại."))
-        seed = _open_seed(sample)
-        prepared = _prepare_draw(sample, seed, progress)
-        with transaction.atomic():
-            _lock_inspection(sample)
-            locked = _lock(sample)
-            if locked.status != SampleStatus.QUEUED:
-                return locked
-            _require_work(actor, locked)
-            return _write_draw(
-                actor=actor, sample=locked, seed=seed, prepared=prepared, reason=locked.draw_reason
-            )
+        with heartbeat(beat, name=f"draw-heartbeat-{sample_id}"):
+            seed = _open_seed(sample)
+            prepared = _prepare_draw(sample, seed, progress)
+            with transaction.atomic():
+                _lock_inspection(sample)
+                locked = _lock(sample)
+                if locked.status != SampleStatus.QUEUED:
+                    return locked
+                _require_work(actor, locked)
+                return _write_draw(
+                    actor=actor, sample=locked, seed=seed, prepared=prepared, reason=locked.draw_reason
+                )
     except (ValidationError, PermissionDenied) as exc:
         return _draw_failed(sample_id, " ".join(getattr(exc, "messages", None) or [str(exc)]))
     except Exception:
@@ -456,7 +465,7 @@ def sample_draw_process(*, sample_id: int) -> Sample:
 
 
 @transaction.atomic
-def _draw_failed(sample_id: int, message: str) -> Sample:
+def _draw_failed(sample_id: int, message: str, *, action: str = "sample.draw_failed", actor=None) -> Sample:
     sample = Sample.objects.select_for_update().get(pk=sample_id)
     if sample.status != SampleStatus.QUEUED:
         return sample
@@ -468,13 +477,46 @@ def _draw_failed(sample_id: int, message: str) -> Sample:
     sample.full_clean()
     sample.save()
     audit_record(
-        actor=sample.draw_requested_by,
-        action="sample.draw_failed",
+        actor=actor or sample.draw_requested_by,
+        action=action,
         obj=sample,
         before=before,
         after=_public(sample),
     )
     return sample
+
+
+def samples_fail_stale(*, stale_seconds: int | None = None) -> list[int]:
+    """Queued draws whose worker died: silent (no heartbeat) for longer than IMPORT_STALE_SECONDS.
+    Each goes back to "committed" with the reason shown, so the draw can be asked for again; nothing of
+    it was stored (the draw writes in one transaction) and the seed stays sealed. A draw no worker has
+    taken yet (no heartbeat) is left waiting: the pages' worker-silence notice covers that case.
+    Returns the samples' ids; each in its own transaction, audited."""
+    limit = settings.IMPORT_STALE_SECONDS if stale_seconds is None else stale_seconds
+    cutoff = timezone.now() - timedelta(seconds=limit)
+    stale = list(
+        Sample.objects.filter(
+            status=SampleStatus.QUEUED, draw_heartbeat_at__isnull=False, draw_heartbeat_at__lte=cutoff
+        ).values_list("pk", "draw_heartbeat_at")
+    )
+    failed = []
+    for sample_id, last in stale:
+        message = _(
+            "Tiến trình nền dừng giữa chừng khi rút mẫu (không có tín hiệu sống từ %(at)s): chưa có gì "
+            "được lưu, hạt giống vẫn niêm phong; hãy yêu cầu rút mẫu lại."
+        ) % {"at": date_format(timezone.localtime(last), "SHORT_DATETIME_FORMAT")}
+        with transaction.atomic():
+            current = (
+                Sample.objects.select_for_update()
+                .filter(pk=sample_id)
+                .values_list("status", "draw_heartbeat_at")
+            )
+            status, beat = current.get()
+            if status != SampleStatus.QUEUED or beat is None or beat > cutoff:
+                continue  # it beat or finished meanwhile
+            _draw_failed(sample_id, message, action="sample.draw_worker_lost", actor="system")
+        failed.append(sample_id)
+    return failed
 
 
 def population_rows(sample: Sample) -> list[tuple[str, str, int | None]]:

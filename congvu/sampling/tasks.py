@@ -7,6 +7,7 @@ from django_tasks import task
 @task()
 def sample_draw_job(sample_id: int) -> str:
     """Draw a large sample that `services.sample_draw` queued and enqueued after its commit."""
-    from congvu.sampling.services import sample_draw_process
+    from congvu.sampling.services import sample_draw_process, samples_fail_stale
 
+    samples_fail_stale()  # a worker that starts a draw also reports the draws of dead workers
     return sample_draw_process(sample_id=sample_id).status
