@@ -34,19 +34,46 @@ the Thanh Hóa system's (official-forms.md §4), under which (3) = (7) + (11) ho
 period, where received = (3) and a dossier is on time when its end is on or before its due date (or
 it has none): a result or a rejection at its date, a withdrawal or a stop at `ended_on`, a dossier
 waiting for a supplement at the request date, an open dossier at C (so: due date ≥ C). These rules
-are fixed by the indicator, whatever the report's conventions. Not modelled: "more than one
-supplement request counts overdue" (only the latest request is kept)."""
+are fixed by the indicator, whatever the report's conventions above, which touch only the form.
+
+More than one supplement request (official-forms.md §5): "Nếu hồ sơ đang yêu cầu bổ sung, công dân
+chưa quay lại bổ sung hồ sơ thì lấy ngày cán bộ yêu cầu bổ sung hồ sơ là Thời gian kết thúc xử lý …
+trừ trường hợp 'Yêu cầu bổ sung hồ sơ' hơn 01 lần thì tính quá hạn." The requests are the dossier's
+`DossierEvent`s of kind "supplement_request" dated on or before C (each a request the register's
+notes record; a request after C is not known yet), counted by a correlated COUNT subquery. The
+text leaves one thing open, a convention of the 766 score only (the form's figures never change):
+
+* `supplements`: "pending" (default) — the exception is part of the sentence about a dossier still
+  waiting for the papers, so a dossier waiting at C after more than one request is overdue, and once
+  the papers came (or the dossier ended) the other rules judge it; the rule for a supplied dossier
+  ("Thời gian kết thúc xử lý = … − Thời gian bổ sung hồ sơ") names no exception. "always" — more
+  than one request makes the dossier overdue whatever became of it (a penalty on asking twice:
+  desks are to ask for everything missing at once), read from the same words by some systems.
+  [Inferred: the source is an administrator's unofficial note; neither reading is confirmed.]"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from django.db.models import Case, Count, DateField, F, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from congvu.core.text import fold
+from congvu.registers.models import DossierEvent
 
 # The figures of the form, in its column order (3)…(13), as the CLI names them.
 KEYS = (
@@ -92,14 +119,22 @@ CHOICES = {
         "before_due": _("trước hạn: có kết quả trước ngày hẹn trả; đúng hạn: đúng ngày hẹn trả"),
         "none": _("không tách cột trước hạn: có kết quả đến hết ngày hẹn trả là đúng hạn"),
     },
+    "supplements": {
+        "pending": _("chỉ số 766: hồ sơ đang chờ bổ sung mà đã bị yêu cầu bổ sung hơn 01 lần tính quá hạn"),
+        "always": _(
+            "chỉ số 766: hồ sơ đã bị yêu cầu bổ sung hơn 01 lần luôn tính quá hạn, kể cả khi đã bổ "
+            "sung hoặc đã kết thúc"
+        ),
+    },
 }
 
 DEFINITION_766 = _(
     "Chỉ số Tiến độ giải quyết (QĐ 766/QĐ-TTg, tối đa 20 điểm) = 20 × số hồ sơ đã xử lý và đang xử "
     "lý trước hạn, đúng hạn, trong hạn trong kỳ / tổng số hồ sơ tiếp nhận và xử lý trong kỳ (tiếp nhận "
     "mới và từ kỳ trước). Hồ sơ đã kết thúc (có kết quả, từ chối, công dân rút, dừng giải quyết) đúng hạn "
-    "khi ngày kết thúc không sau ngày hẹn trả; hồ sơ đang chờ bổ sung tính đến ngày yêu cầu bổ sung; "
-    "hồ sơ đang giải quyết trong hạn khi ngày hẹn trả không trước cuối kỳ báo cáo."
+    "khi ngày kết thúc không sau ngày hẹn trả; hồ sơ đang chờ bổ sung tính đến ngày yêu cầu bổ sung, "
+    "trừ hồ sơ đã bị yêu cầu bổ sung hơn 01 lần: tính quá hạn (xem quy ước tính); hồ sơ đang giải "
+    "quyết trong hạn khi ngày hẹn trả không trước cuối kỳ báo cáo."
 )
 
 
@@ -108,6 +143,7 @@ class Conventions:
     withdrawn: str = "on_time"
     suspended: str = "in_time"
     early: str = "before_due"
+    supplements: str = "pending"
 
     def __post_init__(self):
         for name, value in asdict(self).items():
@@ -150,8 +186,9 @@ def _conditions(date_from: date, cut: date, conventions: Conventions) -> dict[st
         overdue &= ~suspended
     solved_all = solved | withdrawn if conventions.withdrawn == "on_time" else solved
     on_time = solved_all & ~early & ~late
-    # 766: ended on or before the due date, at the end the rules name.
-    by_due = ~due | Q(due_on__gte=F("t_end_766"))
+    # 766: ended on or before the due date, at the end the rules name; more than one supplement
+    # request is overdue (`_annotated` counts them where the `supplements` reading applies).
+    by_due = (~due | Q(due_on__gte=F("t_end_766"))) & Q(supplement_requests_766__lte=1)
     return {
         "received": Q(),
         "received_online": online,
@@ -170,8 +207,9 @@ def _conditions(date_from: date, cut: date, conventions: Conventions) -> dict[st
     }
 
 
-def _annotated(records: QuerySet, date_from: date, cut: date) -> QuerySet:
-    """The dossiers in the report, with their result date, withdrawal date and 766 end date."""
+def _annotated(records: QuerySet, date_from: date, cut: date, conventions: Conventions = DEFAULT) -> QuerySet:
+    """The dossiers in the report, with their result date, withdrawal date and 766 end date, and the
+    supplement requests the 766 rule counts (0 where the `supplements` reading does not look)."""
     solved = Case(
         When(ending="rejected", then=Coalesce("completed_on", "ended_on")),
         When(ending="withdrawn", then=Value(None, output_field=DateField())),
@@ -189,15 +227,42 @@ def _annotated(records: QuerySet, date_from: date, cut: date) -> QuerySet:
     waiting = Q(waiting_since__isnull=False, waiting_since__lte=cut) & (
         Q(waiting_until__isnull=True) | Q(waiting_until__gt=cut)
     )
+    ended = (  # in the order the 766 end is taken: a result, a withdrawal, a stop
+        Q(t_solved__isnull=False, t_solved__lte=cut),
+        Q(t_withdrawn__isnull=False, t_withdrawn__lte=cut),
+        Q(ending="stopped", ended_on__isnull=False, ended_on__lte=cut),
+    )
     end_766 = Case(
-        When(t_solved__isnull=False, t_solved__lte=cut, then=F("t_solved")),
-        When(t_withdrawn__isnull=False, t_withdrawn__lte=cut, then=F("t_withdrawn")),
-        When(Q(ending="stopped", ended_on__isnull=False, ended_on__lte=cut), then=F("ended_on")),
+        *(When(q, then=F(at)) for q, at in zip(ended, ("t_solved", "t_withdrawn", "ended_on"), strict=True)),
         When(waiting, then=F("waiting_since")),
         default=Value(cut, output_field=DateField()),
         output_field=DateField(),
     )
-    return qs.annotate(t_end_766=end_766)
+    requests = Coalesce(_requests_by(cut), Value(0), output_field=IntegerField())
+    if conventions.supplements == "pending":
+        # Only a dossier still waiting at C (the branch of end_766 that takes the request date); the
+        # CASE runs the subquery for those rows alone.
+        requests = Case(
+            *(When(q, then=Value(0)) for q in ended),
+            When(waiting, then=requests),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    return qs.annotate(t_end_766=end_766, supplement_requests_766=requests)
+
+
+def _requests_by(cut: date) -> Subquery:
+    """The number of supplement requests (Mẫu 02) of the outer dossier dated on or before `cut`."""
+    return Subquery(
+        DossierEvent.objects.filter(
+            dossier=OuterRef("pk"), kind=DossierEvent.Kind.SUPPLEMENT_REQUEST, on__lte=cut
+        )
+        .order_by()
+        .values("dossier")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
 
 
 def _finish(row: dict) -> dict:
@@ -229,7 +294,7 @@ def tthc_report(
     cut = min(date_to, as_of or date_to)
     conditions = _conditions(date_from, cut, conventions)
     aggregates = {name: Count("pk", filter=q) if q else Count("pk") for name, q in conditions.items()}
-    qs = _annotated(records, date_from, cut)
+    qs = _annotated(records, date_from, cut, conventions)
     total = _finish(qs.aggregate(**aggregates))
     rows = []
     if by is not None:

@@ -44,6 +44,9 @@ class TthcForm(forms.Form):
         label=gettext_lazy("Hồ sơ chờ bổ sung, dừng giải quyết"), choices=CHOICES["suspended"].items()
     )
     early = forms.ChoiceField(label=gettext_lazy("Trước hạn, đúng hạn"), choices=CHOICES["early"].items())
+    supplements = forms.ChoiceField(
+        label=gettext_lazy("Yêu cầu bổ sung hơn 01 lần (766)"), choices=CHOICES["supplements"].items()
+    )
 
     def clean(self):
         data = super().clean()

@@ -241,7 +241,12 @@ def test_cli_json_has_exactly_the_contract_keys(world):
         "dat-dai": set(KEYS),
         "xay-dung": set(KEYS),
     }
-    assert out["conventions"] == {"withdrawn": "on_time", "suspended": "in_time", "early": "before_due"}
+    assert out["conventions"] == {
+        "withdrawn": "on_time",
+        "suspended": "in_time",
+        "early": "before_due",
+        "supplements": "pending",
+    }
 
 
 def test_cli_conventions_and_as_of(world):
