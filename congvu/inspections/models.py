@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from congvu.core.scoping import ScopedQuerySet
-from congvu.inspections.workflow import INITIAL_STATUS, STATUSES
+from congvu.inspections.workflow import CONCLUDED_STATUSES, INITIAL_STATUS, InspectionStatus
 
 USER = settings.AUTH_USER_MODEL
 
@@ -145,7 +145,7 @@ class Inspection(models.Model):
     conclusion_date = models.DateField(_("ngày thông báo kết luận"), null=True, blank=True)
     conclusion_summary = models.TextField(_("tóm tắt kết luận"), blank=True)
     status = models.CharField(
-        _("trạng thái"), max_length=30, choices=list(STATUSES.items()), default=INITIAL_STATUS
+        _("trạng thái"), max_length=30, choices=InspectionStatus.choices, default=INITIAL_STATUS
     )
     status_changed_at = models.DateTimeField(_("đổi trạng thái lúc"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -183,6 +183,15 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == InspectionStatus.CLOSED
+
+    @property
+    def is_concluded(self) -> bool:
+        """The conclusion is issued (findings are final)."""
+        return self.status in CONCLUDED_STATUSES
 
 
 class StatusChange(models.Model):

@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from congvu.core.scoping import visible_unit_ids
-from congvu.inspections.workflow import DISCLOSED_STATUSES
+from congvu.inspections.workflow import DISCLOSED_STATUSES, SIGNED_STATUSES
 
 # Statuses from which the unit sees the checklist results (the minutes are signed by both sides).
-UNIT_SEES_CHECKLIST = frozenset({"minutes_signed", "concluded", "remediation", "closed"})
+UNIT_SEES_CHECKLIST = SIGNED_STATUSES
 
 
 def is_lead(user) -> bool:

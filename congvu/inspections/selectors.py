@@ -31,7 +31,7 @@ from congvu.inspections.models import (
     ResponseStatus,
     TeamMember,
 )
-from congvu.inspections.workflow import DISCLOSED_STATUSES, FOLLOW_UP_STATUSES
+from congvu.inspections.workflow import DISCLOSED_STATUSES, FOLLOW_UP_STATUSES, InspectionStatus
 
 
 def _disclosed_q() -> Q:
@@ -326,7 +326,10 @@ def overdue_document_requests(fetched_by, today: date) -> QuerySet:
     sent (approved), in inspections the user may see and that are still open."""
     return (
         DocumentRequest.objects.visible_to(fetched_by)
-        .filter(inspection__in=inspections_visible(fetched_by).exclude(status="closed"), due_on__lt=today)
+        .filter(
+            inspection__in=inspections_visible(fetched_by).exclude(status=InspectionStatus.CLOSED),
+            due_on__lt=today,
+        )
         .filter(_open_for_unit_q("inspection__"))
         .exclude(response_status=ResponseStatus.APPROVED)
         .select_related("inspection", "inspection__unit")
@@ -341,7 +344,7 @@ def overdue_explanations(fetched_by, today: date) -> QuerySet:
     return (
         FindingExplanation.objects.visible_to(fetched_by)
         .filter(
-            finding__inspection__in=inspections_visible(fetched_by).exclude(status="closed"),
+            finding__inspection__in=inspections_visible(fetched_by).exclude(status=InspectionStatus.CLOSED),
             finding__status=FindingStatus.SENT,
             due_on__lt=today,
         )
@@ -356,7 +359,7 @@ def _open_for_unit_q(prefix: str) -> Q:
     """The inspection is one the unit has been told of (it owes answers only then)."""
     q = Q(pk__in=[])
     for kind, statuses in DISCLOSED_STATUSES.items():
-        q |= Q(**{f"{prefix}kind": kind, f"{prefix}status__in": statuses - {"closed"}})
+        q |= Q(**{f"{prefix}kind": kind, f"{prefix}status__in": statuses - {InspectionStatus.CLOSED}})
     return q
 
 
@@ -366,7 +369,7 @@ def unit_open_requests(fetched_by) -> QuerySet:
         return DocumentRequest.objects.none()
     return (
         DocumentRequest.objects.visible_to(fetched_by)
-        .filter(inspection__in=inspections_visible(fetched_by).exclude(status="closed"))
+        .filter(inspection__in=inspections_visible(fetched_by).exclude(status=InspectionStatus.CLOSED))
         .filter(response_status=ResponseStatus.DRAFT)
         .select_related("inspection", "inspection__unit")
         .order_by(F("due_on").asc(nulls_last=True), "pk")
@@ -382,7 +385,7 @@ def unit_open_explanations(fetched_by) -> QuerySet:
     return (
         FindingExplanation.objects.visible_to(fetched_by)
         .filter(
-            finding__inspection__in=inspections_visible(fetched_by).exclude(status="closed"),
+            finding__inspection__in=inspections_visible(fetched_by).exclude(status=InspectionStatus.CLOSED),
             finding__status=FindingStatus.SENT,
             response_status=ResponseStatus.DRAFT,
         )
@@ -431,7 +434,7 @@ def answers_awaiting_approval(fetched_by) -> list:
 
     if not (getattr(fetched_by, "is_unit_role", False) and fetched_by.has_role("unit_head")):
         return []
-    visible = inspections_visible(fetched_by).exclude(status="closed")
+    visible = inspections_visible(fetched_by).exclude(status=InspectionStatus.CLOSED)
     submitted = {"response_status": ResponseStatus.SUBMITTED}
     rows = []
     for r in (
@@ -529,7 +532,7 @@ def blocked_steps(fetched_by) -> list[dict]:
     ).annotate(inspection_key=F("inspection"))
     qs = (
         inspections_visible(fetched_by)
-        .exclude(status="closed")
+        .exclude(status=InspectionStatus.CLOSED)
         .select_related("unit")
         .annotate(
             guard_has_head=Exists(TeamMember.objects.filter(inspection=OuterRef("pk"), role="head")),
