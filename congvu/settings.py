@@ -247,6 +247,11 @@ IMPORT_MAX_CELLS = env_int("CONGVU_IMPORT_MAX_CELLS", 5_000_000)
 # Excel exports of a list (registers, drill-down records): refused beyond this many rows, with a
 # message asking to filter first (about half a minute of writing at 50,000 rows).
 EXPORT_MAX_ROWS = env_int("CONGVU_EXPORT_MAX_ROWS", 50_000)
+# The province ranking ranks only units with at least this many judged records (done on time, done
+# late, open overdue); the others are listed apart as "chưa đủ hồ sơ để xếp hạng". The page can change it.
+RANKING_MIN_RECORDS = env_int("CONGVU_RANKING_MIN_RECORDS", 20)
+if RANKING_MIN_RECORDS < 0:
+    raise ImproperlyConfigured("CONGVU_RANKING_MIN_RECORDS: expected 0 or more records.")
 # A background import writes a heartbeat every IMPORT_HEARTBEAT_SECONDS; one silent for longer than
 # IMPORT_STALE_SECONDS is taken for a dead worker and marked failed by `congvu recover_imports`.
 IMPORT_HEARTBEAT_SECONDS = env_int("CONGVU_IMPORT_HEARTBEAT_SECONDS", 10)

@@ -39,7 +39,7 @@ from congvu.metrics.models import DataVersion
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
-VERSION = 2  # bump when the shape of the cached figures changes (a deploy must not read old shapes)
+VERSION = 3  # bump when the shape of the cached figures changes (a deploy must not read old shapes)
 
 
 def data_version_bump(*, register: str) -> None:

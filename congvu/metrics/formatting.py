@@ -55,3 +55,21 @@ def format_value(value, kind: str) -> str:
     if kind == "count":
         return number(value)
     return str(value)
+
+
+# The ranking's columns after the rank and the unit: (row key, header, kind, ?sort= key or "",
+# the figure a cell opens in the records list or ""). "interval" is the Wilson interval (two bounds).
+RANKING_COLUMNS = [
+    ("judged", _("Số được đánh giá (n)"), "count", "n", "on_time_rate"),
+    ("done_on_time", _("Hoàn thành đúng hạn"), "count", "on_time", "done_on_time"),
+    ("on_time_rate", _("Tỷ lệ đúng hạn"), "rate", "rate", "on_time_rate"),
+    ("wilson", _("Khoảng tin cậy Wilson 95%"), "interval", "", ""),
+    ("total", _("Tổng số"), "count", "total", "total"),
+    ("done_late", _("Hoàn thành quá hạn"), "count", "done_late", "done_late"),
+    ("open_in_time", _("Đang thực hiện trong hạn"), "count", "", "open_in_time"),
+    ("open_overdue", _("Đang thực hiện quá hạn"), "count", "open_overdue", "open_overdue"),
+    ("no_deadline", _("Không thời hạn"), "count", "", "no_deadline"),
+    ("late_days_mean", _("Chậm TB (ngày LV)"), "days", "late_mean", "late_days_mean"),
+    ("late_days_median", _("Chậm trung vị (ngày LV)"), "days", "", "late_days_median"),
+    ("late_days_max", _("Chậm tối đa (ngày LV)"), "days", "late_max", "late_days_max"),
+]

@@ -92,3 +92,67 @@ class Filters:
 
     def record_filters(self) -> dict:
         return {"date_from": self.date_from, "date_to": self.date_to}
+
+
+RANKING_SORT_CHOICES = [
+    "rank",
+    "unit",
+    "n",
+    "on_time",
+    "rate",
+    "low",
+    "high",
+    "total",
+    "done_late",
+    "open_overdue",
+    "late_mean",
+    "late_max",
+]
+
+
+class RankingForm(forms.Form):
+    """The ranking's own parameters, validated (a hand-edited value never reaches the page): the
+    direction, the column sort (a whitelist) and the minimum number of judged records."""
+
+    order = forms.ChoiceField(
+        label=_("Thứ tự xếp hạng"),
+        choices=[("best", _("Tốt nhất trước")), ("worst", _("Kém nhất trước"))],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    min_records = forms.IntegerField(
+        label=_("Số hồ sơ tối thiểu để xếp hạng"),
+        min_value=0,
+        max_value=10_000_000,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "size": 6, "min": 0}),
+    )
+    sort = forms.ChoiceField(
+        choices=[(key, key) for s in RANKING_SORT_CHOICES for key in (s, f"-{s}")], required=False
+    )
+
+
+@dataclass(frozen=True)
+class RankingParams:
+    worst_first: bool
+    min_records: int
+    sort: str
+
+    @classmethod
+    def from_request(cls, request) -> tuple[RankingParams, RankingForm]:
+        """The ranking's parameters; a bad value is reported on the form (the sort silently) and
+        left at its default."""
+        from django.conf import settings
+
+        form = RankingForm(request.GET)
+        form.is_valid()
+        data = form.cleaned_data
+        min_records = data.get("min_records")
+        return (
+            cls(
+                worst_first=data.get("order") == "worst",
+                min_records=settings.RANKING_MIN_RECORDS if min_records is None else min_records,
+                sort=data.get("sort") or "rank",
+            ),
+            form,
+        )

@@ -4,7 +4,9 @@ scorecard is a 404; every table exports to Excel (`?format=xlsx`)."""
 
 from __future__ import annotations
 
+import math
 from datetime import date
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from congvu.core.numbers import number
 from congvu.core.tables import export_refused, paginate, wants_xlsx, xlsx_response
 from congvu.core.text import fold
 from congvu.metrics.cache import paginate_records
@@ -26,15 +29,17 @@ from congvu.metrics.engine import (
     official_field,
     ordinal_on,
 )
-from congvu.metrics.formatting import columns_for, format_value
-from congvu.metrics.forms import Filters
+from congvu.metrics.formatting import RANKING_COLUMNS, columns_for, format_value
+from congvu.metrics.forms import Filters, RankingParams
 from congvu.metrics.selectors import (
     leaders_of,
     metric_records,
     province_ranking,
+    rank_units,
     scorecard_figures,
     scorecard_official,
     scorecard_unit,
+    sort_units,
 )
 from congvu.org.models import Field
 from congvu.org.selectors import official_appointments, unit_predecessor_ids
@@ -138,30 +143,143 @@ def _common_context(filters: Filters, form) -> dict:
 # --- Pages -----------------------------------------------------------------------------------
 
 
+def _outward(low: float, high: float, places: int) -> tuple[Decimal, Decimal]:
+    """An interval's bounds in percent with `places` decimals, rounded outward (the lower bound down,
+    the upper up), so the interval shown always contains the one computed."""
+    scale = 10 ** (places + 2)
+    return (
+        Decimal(math.floor(low * scale)) / 10**places,
+        Decimal(math.ceil(high * scale)) / 10**places,
+    )
+
+
+def _interval_text(row: dict) -> str:
+    if row["wilson_low"] is None:
+        return "—"
+    low, high = _outward(row["wilson_low"], row["wilson_high"], 1)
+    return f"{number(low, 1)}% – {number(high, 1)}%"
+
+
+def _ranking_table(rows: list[dict], *, base: dict) -> list[dict]:
+    """The ranking's rows for `metrics/_ranking_table.html`: each figure a link to its records (the
+    unit with its predecessors unless the page shows units as they were: `base` carries `pred`)."""
+    records_url = reverse("metrics:records")
+    out = []
+    for row in rows:
+        query = urlencode({**base, "unit": row["code"] or ""})
+        cells = []
+        for key, _header, kind, _sort, figure in RANKING_COLUMNS:
+            if kind == "interval":
+                cells.append({"text": _interval_text(row), "url": None})
+            else:
+                url = f"{records_url}?{query}&bucket={figure}" if row["code"] else None
+                cells.append({"text": format_value(row[key], kind), "url": url})
+        link = f"{reverse('metrics:unit', args=[row['code']])}?{urlencode(base)}" if row["code"] else None
+        out.append({"row": row, "cells": cells, "link": link})
+    return out
+
+
+def _ranking_histogram(rows: list[dict]) -> dict:
+    """The ranked units' on-time rates in ten bins of 10 points (the last one holds 100 %), for
+    Chart.js (passed with json_script); each rate is the exact count ratio."""
+    counts = [0] * 10
+    for row in rows:
+        counts[min(9, row["done_on_time"] * 10 // row["judged"])] += 1
+    return {
+        "labels": [f"{10 * i}–{10 * i + 10}%" for i in range(10)],
+        "counts": counts,
+        "label": str(_("Số đơn vị")),
+        "x_title": str(_("Tỷ lệ đúng hạn")),
+    }
+
+
+def _export_ranking(ranked: list[dict], apart: list[dict]):
+    """The ranking in Excel: the page's columns in the page's order, the units listed apart after the
+    ranked ones, without a rank; rates and bounds as percentages."""
+    headers = [_("Hạng"), _("Đơn vị"), _("Mã")]
+    for _key, header, kind, _sort, _figure in RANKING_COLUMNS:
+        if kind == "interval":
+            headers += [_("Wilson 95%: cận dưới (%)"), _("Wilson 95%: cận trên (%)")]
+        else:
+            headers.append(f"{header} (%)" if kind == "rate" else str(header))
+    headers.append(_("Ghi chú"))
+
+    def percent(value):
+        return None if value is None else round(value * 100, 2)
+
+    def line(row):
+        cells = [row["rank"], row["label"], row["code"]]
+        for key, _header, kind, _sort, _figure in RANKING_COLUMNS:
+            if kind == "interval":
+                bounds = (None, None)
+                if row["wilson_low"] is not None:
+                    bounds = tuple(float(b) for b in _outward(row["wilson_low"], row["wilson_high"], 2))
+                cells += bounds
+            else:
+                cells.append(percent(row[key]) if kind == "rate" else row[key])
+        notes = []
+        if row["rank"] is None:
+            notes.append(str(_("chưa đủ hồ sơ để xếp hạng")))
+        if not row["current"]:
+            notes.append(str(_("đơn vị cũ (đã sáp nhập, chia tách hoặc giải thể)")))
+        cells.append("; ".join(notes))
+        return cells
+
+    data = (line(row) for row in [*ranked, *apart])
+    return xlsx_response("xep-hang-don-vi.xlsx", headers, data, sheet=_("Xếp hạng"))
+
+
 @login_required
 def overview(request):
-    """Units ranked by on-time rate for a period (toàn tỉnh); a unit user sees only their unit."""
+    """Units ranked by the 95 % Wilson interval of their on-time rate for a period (toàn tỉnh): the
+    current units with their predecessors' records (or every unit as it was, `pred=0`), best or worst
+    first, those with fewer judged records than the minimum listed apart; a unit user sees only their
+    unit. See `selectors.rank_units` for the choice of bounds."""
     filters, form = Filters.from_request(request)
+    params, ranking_form = RankingParams.from_request(request)
     rows, total = province_ranking(
-        fetched_by=request.user, register=filters.register, as_of=filters.as_of, **filters.record_filters()
+        fetched_by=request.user,
+        register=filters.register,
+        as_of=filters.as_of,
+        with_predecessors=filters.with_predecessors,
+        **filters.record_filters(),
     )
+    ranked, apart = rank_units(rows, min_records=params.min_records, worst_first=params.worst_first)
+    chart = _ranking_histogram(ranked)
     search = request.GET.get("q", "").strip()
     if search:  # over the units' rows (a few hundred), never over records
         folded, code = fold(search), search.casefold()
-        rows = [r for r in rows if folded in r["folded"] or code in (r["code"] or "").casefold()]
+
+        def found(r):
+            return folded in r["folded"] or code in (r["code"] or "").casefold()
+
+        ranked, apart = [r for r in ranked if found(r)], [r for r in apart if found(r)]
+    ranked, apart = sort_units(ranked, params.sort), sort_units(apart, params.sort)
     if wants_xlsx(request):
-        return _export_table("xep-hang-don-vi.xlsx", rows, filters.register, detail=False, first=_("Đơn vị"))
+        return _export_ranking(ranked, apart)
     base = filters.query()
-    page = paginate(request, rows)
+    ranking_query = {**base, "min_records": str(params.min_records)}
+    if params.worst_first:
+        ranking_query["order"] = "worst"
+    page = paginate(request, ranked)
     return render(
         request,
         "metrics/overview.html",
         {
             **_common_context(filters, form),
+            "ranking_form": ranking_form,
+            "params": params,
+            "sort": params.sort,
             "page": page,
             "search": search,
-            "search_hidden": list(base.items()),
-            "table": _table(page.object_list, register=filters.register, by="unit", base=base, detail=False),
+            "search_hidden": list({**ranking_query, "sort": params.sort}.items()),
+            "columns": [
+                {"header": header, "sort": sort, "interval": kind == "interval"}
+                for _key, header, kind, sort, _figure in RANKING_COLUMNS
+            ],
+            "ranked": _ranking_table(page.object_list, base=base),
+            "apart": _ranking_table(apart, base=base),
+            "chart": chart,
             "total": _table([total], register=filters.register, by=None, base=base, detail=False),
             "query": urlencode(base),
         },

@@ -8,11 +8,12 @@ from congvu.core.testing import xlsx_rows
 
 pytestmark = pytest.mark.django_db
 
-AS_OF = {"as_of": "05/05/2025"}
+# Every unit as it was (the former T-SXD-CU on its own row), every unit ranked.
+AS_OF = {"as_of": "05/05/2025", "pred": "0", "min_records": "1"}
 
 
 def ranked(response):
-    return [(line["row"].get("rank"), line["row"]["code"]) for line in response.context["table"]["rows"]]
+    return [(line["row"].get("rank"), line["row"]["code"]) for line in response.context["ranked"]]
 
 
 def test_search_by_name_without_diacritics_keeps_the_province_rank(client, world):
@@ -29,7 +30,7 @@ def test_search_by_code_and_export_of_the_narrowed_list(client, world):
     assert ranked(client.get(url, {**AS_OF, "q": "t-stp"})) == [(2, "T-STP")]
 
     rows = xlsx_rows(client.get(url, {**AS_OF, "q": "t-stp", "format": "xlsx"}))
-    assert [row[:2] for row in rows[1:]] == [["Sở Tư pháp", "T-STP"]]
+    assert [row[:3] for row in rows[1:]] == [[2, "Sở Tư pháp", "T-STP"]]
 
 
 def test_the_ranking_is_paginated(client, world, monkeypatch):
