@@ -1,4 +1,5 @@
 from django import template
+from django.template.defaulttags import querystring
 from django.utils.html import format_html
 
 from congvu.core import numbers
@@ -8,7 +9,10 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def query_replace(context, **kwargs):
-    """The current query string with some parameters replaced (pagination, sorting, export)."""
+    """The current query string (without "?") with some parameters replaced; an empty value drops one.
+
+    Superseded by Django's `{% querystring %}` (issue #12): kept only for the metrics and registers
+    templates until they are converted, then removed."""
     query = context["request"].GET.copy()
     for key, value in kwargs.items():
         if value is None or value == "":
@@ -20,17 +24,19 @@ def query_replace(context, **kwargs):
 
 @register.simple_tag(takes_context=True)
 def sort_header(context, key, label):
-    """A column header that sorts by `key`, toggling the direction, with an arrow on the active one."""
+    """A column header that sorts by `key`, toggling the direction, with an arrow on the active one.
+    The link is Django's `{% querystring sort=… page=None %}`: the other parameters are kept, the
+    page is dropped."""
     current = context.get("sort", "")
     active = current.lstrip("-") == key
     desc = current.startswith("-")
     target = key if (active and desc) or not active else f"-{key}"
-    query = context["request"].GET.copy()
-    query["sort"] = target
-    query.pop("page", None)
     arrow = (" ▼" if desc else " ▲") if active else ""
     return format_html(
-        '<a href="?{}" class="text-reset text-decoration-none">{}{}</a>', query.urlencode(), label, arrow
+        '<a href="{}" class="text-reset text-decoration-none">{}{}</a>',
+        querystring(context, sort=target, page=None),
+        label,
+        arrow,
     )
 
 
