@@ -6,6 +6,7 @@ Every variable is read once here; a bad value stops start-up with a message that
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -342,6 +343,28 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "congvu@localhost")
+
+
+def _site_url() -> str:
+    """The address users open, for the links in e-mails (which have no request to build them from).
+    CONGVU_SITE_URL when set (scheme and host, optionally a port and a path prefix); otherwise the
+    first named host of ALLOWED_HOSTS over HTTPS in production, http://127.0.0.1:8000 for the demo and
+    development."""
+    raw = os.environ.get("CONGVU_SITE_URL", "").strip()
+    if not raw:
+        named = [h.lstrip(".") for h in ALLOWED_HOSTS if h not in {"*", "127.0.0.1", "localhost", "::1"}]
+        if DEBUG or DEMO_MODE or not named:
+            return "http://127.0.0.1:8000"
+        return f"{'https' if env_bool('CONGVU_HTTPS', True) else 'http'}://{named[0]}"
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"CONGVU_SITE_URL={raw!r}: expected the address users open, e.g. https://congvu.example.gov.vn"
+        )
+    return raw.rstrip("/")
+
+
+SITE_URL = _site_url()
 
 LOGGING = {
     "version": 1,

@@ -181,7 +181,7 @@ def _remind_one(*, item, today: date, actor, sent_by: User | None = None) -> tup
     if emails:
         send_mail(
             subject=_("[Công vụ] Nhắc hạn: %(unit)s") % {"unit": inspection.unit.name},
-            message=f"{text}\n\n{_('Xem chi tiết')}: {link}",
+            message=f"{text}\n\n{_('Xem chi tiết')}: {settings.SITE_URL}{link}",
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=emails,
             fail_silently=False,
