@@ -208,3 +208,132 @@ def write_csv(path: Path, header: list[str], rows: Iterator[tuple[str, ...]]) ->
             writer.writerow(row)
             n += 1
     return n
+
+
+# --- The official form (Sổ theo dõi hồ sơ, TT 03/2025/TT-VPCP Mẫu 07) --------------------------
+
+# Bump when `official_rows` or the form's writer change: the files of an earlier run are reused by name.
+OFFICIAL_VERSION = 1
+# The columns both official-form benchmark files carry, in the template's words: what the official
+# form holds (no handler, status, apology or channel column), plus the field for the template.
+OFFICIAL_HEADER = [
+    "Mã hồ sơ",
+    "Đơn vị",
+    "Lĩnh vực",
+    "Thủ tục",
+    "Ngày tiếp nhận",
+    "Hạn xử lý",
+    "Ngày hoàn thành",
+    "Ngày trả kết quả",
+    "Ghi chú",
+]
+# The form's two header rows as the demo's one-stop desk writes them
+# (`congvu.demo.registers._OfficialForm`; a test checks they agree).
+OFFICIAL_TOP = ["TT", "Mã hồ sơ", "Tên TTHC", "Số lượng hồ sơ (bộ)", "Tên cá nhân, tổ chức"]
+OFFICIAL_TOP += ["Địa chỉ, số điện thoại", "Cơ quan chủ trì giải quyết", "Ngày, tháng, năm", "", "", ""]
+OFFICIAL_TOP += ["Trả kết quả", "", "Ghi chú"]
+OFFICIAL_SUB = ["", "", "", "", "", "", "", "Nhận hồ sơ", "Hẹn trả kết quả"]
+OFFICIAL_SUB += ["Chuyển hồ sơ đến cơ quan giải quyết", "Nhận kết quả từ cơ quan giải quyết"]
+OFFICIAL_SUB += ["Ngày, tháng, năm", "Ký nhận", ""]
+_FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi")
+_GIVEN = ("Văn An", "Thị Bình", "Văn Cường", "Thị Dung", "Minh Đức", "Thu Hà", "Quốc Huy", "Ngọc Lan")
+
+
+def unit_name(code: str) -> str:
+    """The name the benchmark gives a unit (`steps.reference_data`); the official form writes it."""
+    return f"Đơn vị thử {code[-3:]}"
+
+
+def official_procedures() -> list[tuple[str, str]]:
+    """(field code, procedure name): three procedures per field, each name in one field only, since
+    the official form has no field column and the importer reads it from the procedure catalogue."""
+    return [
+        (field, f"{PROCEDURES[(i * 3 + j) % len(PROCEDURES)]} (nhóm {i + 1:02d}.{j + 1})")
+        for i, field in enumerate(field_codes())
+        for j in range(3)
+    ]
+
+
+def official_rows(count: int, seed: int = SEED + 2) -> Iterator[tuple[str, ...]]:
+    """`count` dossiers in `OFFICIAL_HEADER` order, dated like `dossier_rows`, each with a procedure of
+    the catalogue and that procedure's field. The notes carry the events a desk writes there: ~6% a
+    supplement request (supplied a few days later when the dossier is done, still waiting when it is
+    open), ~1% a second request after the papers came, ~1% of the open ones a withdrawal."""
+    rng = random.Random(seed)
+    days = _Days()
+    units, procedures = unit_codes(), official_procedures()
+    receipt_days = days.receipt_days
+    for i in range(count):
+        unit = units[rng.randrange(UNITS)]
+        field, procedure = procedures[rng.randrange(len(procedures))]
+        received = receipt_days[rng.randrange(len(receipt_days))]
+        allowed = DEADLINES[rng.randrange(len(DEADLINES))]
+        due = None if rng.random() < 0.03 else days.add(received, allowed)
+        took = allowed + rng.randint(1, 15) if rng.random() < 0.12 else rng.randint(0, allowed)
+        completed = days.add(received, took)
+        returned = days.add(completed, rng.randint(0, 2))
+        if completed > LAST_DAY or rng.random() < 0.02:
+            completed = returned = None
+        end = completed or LAST_DAY
+        notes = []
+        draw = rng.random()
+        asked = days.add(received, 1)
+        supplied = days.add(asked, rng.randint(1, 3))
+        if draw < 0.06 and supplied <= end:
+            notes.append(f"Yêu cầu bổ sung hồ sơ ngày {_vn(asked)}")
+            if completed or rng.random() < 0.5:
+                notes.append(f"Đã bổ sung ngày {_vn(supplied)}")
+                again = days.add(supplied, 1)
+                if draw < 0.01 and again < end:
+                    notes.append(f"Yêu cầu bổ sung lần 2 ngày {_vn(again)}")
+                    if completed:
+                        notes.append(f"Công dân bổ sung ngày {_vn(end)}")
+        elif draw < 0.07 and completed is None and days.add(received, 2) <= LAST_DAY:
+            notes.append(f"Công dân rút hồ sơ ngày {_vn(days.add(received, 2))}")
+        yield (
+            f"MC-{i + 1:07d}",
+            unit,
+            field,
+            procedure,
+            _vn(received),
+            _vn(due),
+            _vn(completed),
+            _vn(returned),
+            "; ".join(notes),
+        )
+
+
+def write_official_csv(path: Path, rows: Iterator[tuple[str, ...]]) -> int:
+    """The rows of `official_rows` as a one-stop desk exports its register in the official form: title
+    lines, the two header rows with merged cells (blanks in CSV), the column numbers, the rows (the
+    unit by name, the applicant's name and address that the importer skips, the return date after
+    the completion date), the footer."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["UBND TỈNH THỬ", "", "", "", "", "", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+        writer.writerow(
+            ["TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", "", "", "", "", "", "", "Độc lập - Tự do - Hạnh phúc"]
+        )
+        writer.writerow([])
+        writer.writerow(["SỔ THEO DÕI HỒ SƠ"])
+        writer.writerow(["Quyển số: 01"])
+        writer.writerow(OFFICIAL_TOP)
+        writer.writerow(OFFICIAL_SUB)
+        writer.writerow([f"({i})" for i in range(1, len(OFFICIAL_TOP) + 1)])
+        for code, unit, _field, procedure, received, due, completed, returned, notes in rows:
+            n += 1
+            applicant = f"{_FAMILY[n % 8]} {_GIVEN[n // 8 % 8]}"
+            address = f"Số {n % 500 + 1}, đường Thử Nghiệm, 09{n % 100_000_000:08d}"
+            writer.writerow(
+                [n, code, procedure, 1, applicant, address, unit_name(unit), received, due, "", completed,
+                 returned, "", notes]
+            )  # fmt: skip
+        writer.writerow([f"Tổng số: {n} hồ sơ"])
+        signature = [""] * 11  # under "Trả kết quả", as the demo's desk signs
+        for line in (f"Ngày {LAST_DAY:%d} tháng {LAST_DAY:%m} năm {LAST_DAY:%Y}", "NGƯỜI LẬP SỔ"):
+            writer.writerow([*signature, line])
+        for line in ("(Ký, ghi rõ họ tên)", "Nguyễn Thị Lập"):
+            writer.writerow([*signature, line])
+    return n

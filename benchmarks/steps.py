@@ -11,10 +11,13 @@ import statistics
 import sys
 import time
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "benchmarks" / "data"
+# Generated files and scratch databases (git-ignored); BENCH_DATA moves them, e.g. for a trial run
+# that must not touch the figures of the last full one.
+DATA = Path(os.environ.get("BENCH_DATA") or ROOT / "benchmarks" / "data")
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 
 if str(ROOT) not in sys.path:
@@ -65,7 +68,7 @@ def reference_data() -> None:
 
     units = unit_bulk_create(
         actor="benchmark",
-        units=[Unit(code=c, name=f"Đơn vị thử {c[-3:]}", kind="department") for c in g.unit_codes()],
+        units=[Unit(code=c, name=g.unit_name(c), kind="department") for c in g.unit_codes()],
         label="benchmark units",
     )
     Field.objects.bulk_create(
@@ -98,6 +101,20 @@ def reference_data() -> None:
     appointment_bulk_create(actor="benchmark", appointments=appointments, label="benchmark appointments")
 
 
+def procedure_catalogue() -> int:
+    """The procedures of the official-form file in the catalogue, through the catalogue's service as
+    the demo does (`congvu.demo.registers._catalogue`): the form has no field column."""
+    from benchmarks import generate as g
+    from congvu.org.models import Field
+    from congvu.registers.services import procedure_save
+
+    fields = {f.code: f for f in Field.objects.filter(code__in=g.field_codes())}
+    procedures = g.official_procedures()
+    for field, name in procedures:
+        procedure_save(actor="benchmark", name=name, field=fields[field])
+    return len(procedures)
+
+
 def _calendar() -> None:
     """The working-day table from the application's own calendar service (2015–2035 by default)."""
     from congvu.workdays.models import WorkdayOrdinal
@@ -111,32 +128,45 @@ def _calendar() -> None:
 # --- Steps -----------------------------------------------------------------------------------
 
 
-def step_generate(dossiers: int, tasks: int) -> dict:
+def step_generate(dossiers: int, tasks: int, official: int = 0) -> dict:
+    """The CSV files; with `official` rows, also the same dossiers twice: in the official form (Sổ
+    theo dõi hồ sơ, Mẫu 07) and in the project's template."""
     from benchmarks import generate as g
 
     began = time.perf_counter()
     written = {}
     reused = True
-    for name, header, rows, n in (
-        ("dossiers", g.DOSSIER_HEADER, g.dossier_rows, dossiers),
-        ("tasks", g.TASK_HEADER, g.task_rows, tasks),
-    ):
-        path = DATA / f"{name}-{n}.csv"
+    files = [
+        ("dossiers", f"dossiers-{dossiers}.csv", partial(g.write_csv, header=g.DOSSIER_HEADER),
+         g.dossier_rows, dossiers),
+        ("tasks", f"tasks-{tasks}.csv", partial(g.write_csv, header=g.TASK_HEADER), g.task_rows, tasks),
+    ]  # fmt: skip
+    if official:
+        v = g.OFFICIAL_VERSION
+        files += [
+            ("official_template", f"official-template-v{v}-{official}.csv",
+             partial(g.write_csv, header=g.OFFICIAL_HEADER), g.official_rows, official),
+            ("official_form", f"official-form-v{v}-{official}.csv", g.write_official_csv, g.official_rows,
+             official),
+        ]  # fmt: skip
+    for name, file_name, write, rows, n in files:
+        path = DATA / file_name
         if not path.exists():
             reused = False
             tmp = path.with_suffix(".tmp")
-            g.write_csv(tmp, header, rows(n))
+            write(path=tmp, rows=rows(n))
             tmp.rename(path)
         written[name] = {"path": str(path), "rows": n, "bytes": path.stat().st_size}
     return {"seconds": time.perf_counter() - began, "files": written, "reused": reused}
 
 
-def step_setup(db: str) -> dict:
+def step_setup(db: str, catalogue: bool = False) -> dict:
     began = time.perf_counter()
     django_for(db, fresh=True)
     reference_data()
     _calendar()
-    return {"seconds": time.perf_counter() - began}
+    procedures = procedure_catalogue() if catalogue else 0
+    return {"seconds": time.perf_counter() - began, "procedures": procedures}
 
 
 def step_import(db: str, register: str, path: str) -> dict:
@@ -147,7 +177,10 @@ def step_import(db: str, register: str, path: str) -> dict:
     run = import_file(actor="benchmark", register=register, path=Path(path), source="bench")
     seconds = time.perf_counter() - began
     rows = run.rows_total
+    from congvu.registers.models import DossierEvent
+
     return {
+        "events": DossierEvent.objects.count() if register == "dossiers" else None,
         "seconds": seconds,
         "rows": rows,
         "rows_per_s": rows / seconds if seconds else None,
@@ -249,6 +282,7 @@ def step_evaluation(db: str, year: int, as_of: str) -> dict:
 
 def _dossier_columns():
     """The dossier table's columns, and a function making the same row tuple the importer stores."""
+    from django.db.models import NOT_PROVIDED
     from django.utils import timezone
 
     from congvu.org.models import Field, Official, Unit
@@ -285,6 +319,11 @@ def _dossier_columns():
             makers.append(known[f.attname])
         elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             makers.append(lambda c, v=now: v)
+        elif f.db_default is not NOT_PROVIDED:
+            # A database default (`db_default=""`): get_default() returns a marker the drivers cannot
+            # bind; the importer's merge lets the database fill it, the peers write its value.
+            value = getattr(f.db_default, "value", f.db_default)
+            makers.append(lambda c, v=value: v)
         else:
             default = f.get_default()
             makers.append(lambda c, v=default: v)
