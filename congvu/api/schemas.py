@@ -63,7 +63,7 @@ with _register_field_allowed():
             fields = [
                 "id", "register", "unit", "created_at", "finished_at", "file_name", "file_size", "sha256",
                 "source", "status", "dry_run", "rows_total", "rows_done", "created_count", "updated_count",
-                "unchanged_count", "error_count", "errors",
+                "unchanged_count", "error_count", "errors", "resolutions",
             ]  # fmt: skip
 
 

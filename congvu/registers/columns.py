@@ -431,3 +431,8 @@ DOSSIERS = Register(
 )
 
 REGISTERS: dict[str, Register] = {"tasks": TASKS, "dossiers": DOSSIERS}
+
+# The code of the template's example row (tệp mẫu, `sample_file`). It carries no digit on purpose: the
+# importer looks closer at such rows only (blank, total and footer lines have none either), so
+# recognising the example row costs the ordinary rows nothing. A file that still holds it is refused.
+EXAMPLE_CODE = "VI-DU-XOA-DONG-NAY"

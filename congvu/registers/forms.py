@@ -8,6 +8,7 @@ from congvu.org.models import Field
 from congvu.registers.models import AssigningAuthority, ImportRun, ProductType
 from congvu.registers.selectors import register_units
 
+DEFAULT_SOURCE = "import"
 ACCEPTED_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm", ".ods"}
 # Binary workbooks are not measured before reading (registers.guard): saved again as .xlsx they are.
 BINARY_SUFFIXES = {".xls", ".xlsb"}
@@ -67,11 +68,17 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp dữ liệu"), help_text=_("CSV hoặc Excel (.xlsx) theo tệp mẫu; tệp lớn chạy nền.")
     )
+    # An advanced option (the page folds it away): most units import from one system and never change it.
     source = forms.SlugField(
         label=_("Nguồn dữ liệu"),
         max_length=50,
-        initial="import",
-        help_text=_("Cùng nguồn và cùng mã thì cập nhật dòng đã có."),
+        initial=DEFAULT_SOURCE,
+        required=False,
+        help_text=_(
+            "Để trống hoặc giữ “import” nếu đơn vị chỉ nhập từ một hệ thống. Cùng nguồn và cùng mã thì "
+            "cập nhật dòng đã có; nhập từ hệ thống khác (mã có thể trùng) thì đặt một nguồn riêng, ví dụ "
+            "“motcua-2024” (chữ thường, số, dấu gạch)."
+        ),
     )
     dry_run = forms.BooleanField(label=_("Chạy thử (chỉ kiểm tra, không lưu)"), required=False)
 
@@ -80,6 +87,9 @@ class ImportForm(forms.Form):
         self.fields["file"].help_text = _(
             "CSV hoặc Excel (.xlsx) theo tệp mẫu, tối đa %(mb)s MB; tệp lớn chạy nền."
         ) % {"mb": settings.IMPORT_MAX_UPLOAD_MB}
+
+    def clean_source(self) -> str:
+        return self.cleaned_data["source"] or DEFAULT_SOURCE
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

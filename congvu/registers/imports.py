@@ -36,15 +36,19 @@ from congvu.core.audit import audit_record
 from congvu.core.text import fold
 from congvu.metrics.cache import data_version_bump
 from congvu.org.models import Unit
-from congvu.registers.columns import REGISTERS, Column, Register, header_key
+from congvu.registers.columns import EXAMPLE_CODE, REGISTERS, Column, Register, header_key
+from congvu.registers.detection import wrong_register
 from congvu.registers.models import Dossier, ImportRun, Task
 from congvu.registers.notes import effect as notes_effect
 from congvu.registers.notes import parse as parse_notes
+from congvu.registers.official import SCAN as OFFICIAL_SCAN
 from congvu.registers.official import Catalogue, OfficialForm, adapt
 from congvu.registers.readers import UnreadableFile, column_letter, open_sheet
 from congvu.registers.staging import Stage, StageColumn
 from congvu.registers.validation import (
+    FIELD_DEPUTY,
     FROM_FILE,
+    HEAD,
     MISSING,
     UNRESOLVED,
     Bad,
@@ -80,6 +84,19 @@ class _Cache(dict):
         if len(self) < _CACHE_LIMIT:
             self[raw] = value
         return value
+
+
+class _ByName(int):
+    """An official's id found by a unique full name rather than by code: counted apart for the result
+    page's explanation (`ImportRun.resolutions`); stored as the plain id."""
+
+    __slots__ = ()
+
+
+# How the responsible official of the file's rows was found, beyond `ResponsibleResolution` (which is
+# stored per row): the file named them by code, by a unique full name, or by a full name several
+# officials share, decided by who was ever appointed at the row's unit.
+BY_NAME, BY_NAME_AT_UNIT = "file_name", "file_name_at_unit"
 
 
 _NUMBERS_ROW = re.compile(r"\(?\d{1,3}\)?")
@@ -336,6 +353,7 @@ class _Importer:
         run.error_count = max(self.error_count, len(errors))
         run.created_count, run.updated_count, run.unchanged_count = counts
         run.notes = self.notes
+        run.resolutions = self._resolution_counts()
         run.finished_at = timezone.now()
         with transaction.atomic():
             run.save()
@@ -356,6 +374,20 @@ class _Importer:
                     "errors": run.error_count,
                 },
             )
+
+    def _resolution_counts(self) -> dict[str, int]:
+        """Rows per way the responsible official was found (`ImportRun.resolutions`)."""
+        found = self.resolutions
+        by_name, at_unit = found[BY_NAME], found[BY_NAME_AT_UNIT]
+        counts = {
+            "code": found[FROM_FILE] - by_name - at_unit,
+            "name": by_name,
+            "name_at_unit": at_unit,
+            "field_deputy": found[FIELD_DEPUTY],
+            "head": found[HEAD],
+            "unresolved": found[UNRESOLVED],
+        }
+        return {key: n for key, n in counts.items() if n}
 
     def _report(self, stage: Stage, done: int, total: int) -> None:
         """Progress for the page's bar (committed at once) and for the caller's callback."""
@@ -384,6 +416,8 @@ class _Importer:
             self.finish(Status.REJECTED)
             return
         self.column_offset = sheet.column_offset
+        if self._wrong_register(sheet):
+            return
         if self.spec.name == "dossiers":
             try:
                 sheet, self.official = adapt(sheet)  # reads the first rows
@@ -436,6 +470,35 @@ class _Importer:
         finally:
             with suppress(DatabaseError):  # the temporary table dies with the session anyway
                 stage.drop()
+
+    def _wrong_register(self, sheet) -> bool:
+        """Stop, before any row is validated, a file whose headers are the other register's (a
+        dossier file sent to the tasks register); the first rows are put back for the import."""
+        rows = iter(sheet.rows)
+        buffer = []
+        failure = None
+        try:
+            for item in rows:
+                buffer.append(item)
+                if len(buffer) >= max(HEADER_SCAN, OFFICIAL_SCAN):
+                    break
+        except UnreadableFile as exc:  # a row the reader refuses: raised where the import reaches it
+            failure = exc
+
+        def again():
+            yield from buffer
+            if failure is not None:
+                raise failure
+            yield from rows
+
+        sheet.rows = again()
+        found = wrong_register(self.spec.name, buffer)
+        if found is None:
+            return False
+        self.error_count = 1
+        error = _error(None, None, "", "", found.message(self.spec.name))
+        self.finish(Status.REJECTED, errors=[{**error, "register": found.register}])
+        return True
 
     def _header(self, rows):
         """Find the header row among the first rows: the one matching the most known headers."""
@@ -597,7 +660,16 @@ class _Importer:
         if kind == "field":
             return (lambda raw: lookups.field(clean(raw))), True
         if kind == "official":
-            return (lambda raw: lookups.official(clean(raw))), True
+            by_code = lookups.official_by_code
+
+            def official(raw):
+                text = clean(raw)
+                value = lookups.official(text)
+                if value.__class__ is int and fold(text) not in by_code:
+                    return _ByName(value)
+                return value
+
+            return official, True
         raise ValueError(kind)
 
     def _choice_labels(self, column: Column) -> list[str]:
@@ -660,6 +732,15 @@ class _Importer:
                 or _TOTAL_HINT.match(code_text)
                 or (code_idx and cells[0].__class__ is str and _TOTAL_HINT.match(cells[0]))
             ):
+                if code_text.strip().upper() == EXAMPLE_CODE:
+                    self.error(
+                        rowno,
+                        None,
+                        "",
+                        "",
+                        f"Dòng {rowno} là dòng ví dụ của tệp mẫu (mã {EXAMPLE_CODE}); hãy xóa dòng này.",
+                    )
+                    continue
                 kind = self._special_row(cells, rowno == first_data_row)
                 if kind == "blank":
                     blank += 1
@@ -826,11 +907,16 @@ class _Importer:
                 official, how = in_charge(unit, field, day)
                 resolutions[how] += 1
                 return official, how
-            if value.__class__ is tuple:
-                value = lookups.official_at(value, unit, cell_text(raw_of(cells, who_idx)).strip())
-                if value.__class__ is Bad:
-                    error(rowno, who_idx, names[who], raw_of(cells, who_idx), value.message)
-                    return None, UNRESOLVED
+            if value.__class__ is not int:
+                if value.__class__ is tuple:
+                    value = lookups.official_at(value, unit, cell_text(raw_of(cells, who_idx)).strip())
+                    if value.__class__ is Bad:
+                        error(rowno, who_idx, names[who], raw_of(cells, who_idx), value.message)
+                        return None, UNRESOLVED
+                    resolutions[BY_NAME_AT_UNIT] += 1
+                else:  # _ByName
+                    value = int(value)
+                    resolutions[BY_NAME] += 1
             resolutions[FROM_FILE] += 1
             return value, FROM_FILE
 

@@ -397,6 +397,15 @@ class ImportRun(models.Model):
         blank=True,
         help_text=_("tên thủ tục (sổ theo mẫu) chưa gắn lĩnh vực: cần bổ sung danh mục rồi nhập lại"),
     )
+    resolutions = models.JSONField(
+        _("cách xác định người chịu trách nhiệm"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "số dòng theo từng cách: mã cán bộ, họ tên, cấp phó phụ trách lĩnh vực, người đứng đầu, "
+            "không xác định"
+        ),
+    )
     job_id = models.CharField(_("mã tác vụ nền"), max_length=64, blank=True)
     heartbeat_at = models.DateTimeField(
         _("tín hiệu sống lúc"),
@@ -415,6 +424,14 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_register_display()} {self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def suggested_register(self) -> str:
+        """The register the file's headers belong to, when it was refused for being the other
+        register's file (`registers.detection`); "" otherwise."""
+        if self.status != self.Status.REJECTED or len(self.errors) != 1:
+            return ""
+        return self.errors[0].get("register", "")
 
 
 # --- Joins to the working-day calendar ----------------------------------------------------

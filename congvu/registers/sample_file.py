@@ -1,5 +1,9 @@
 """The downloadable import template of each register (tệp mẫu): a sheet with the header row and one
-example row, and a sheet describing every column and the values it accepts."""
+example row, and a sheet describing every column and the values it accepts.
+
+The example row is marked so that it cannot be imported by accident: its code is `EXAMPLE_CODE`
+("VI-DU-XOA-DONG-NAY"), its cells are yellow and italic, and the code cell carries a comment; the
+importer refuses a file that still holds that row and names it."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import io
 from datetime import datetime
 
 from congvu.core.tables import new_workbook
-from congvu.registers.columns import REGISTERS
+from congvu.registers.columns import EXAMPLE_CODE, REGISTERS
 from congvu.registers.validation import parse_date
 
 
@@ -17,18 +21,30 @@ def build_template(register: str) -> bytes:
     book = new_workbook(buffer, in_memory=True)
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     required = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True})
-    date_format = book.add_format({"num_format": "dd/mm/yyyy"})
+    # The example row: yellow and italic, so that nobody takes it for data.
+    example = book.add_format({"italic": True, "bg_color": "#FFF2CC", "font_color": "#7F6000"})
+    date_format = book.add_format(
+        {"num_format": "dd/mm/yyyy", "italic": True, "bg_color": "#FFF2CC", "font_color": "#7F6000"}
+    )
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
 
     sheet = book.add_worksheet("Mẫu nhập")
     for col, column in enumerate(spec.columns):
         sheet.write_string(0, col, column.header, required if column.required else bold)
-        sheet.set_column(col, col, max(14, min(40, len(column.example) + 4)))
-        iso = parse_date(column.example) if column.kind == "date" and column.example else None
+        value = EXAMPLE_CODE if column.key == "code" else column.example
+        sheet.set_column(col, col, max(14, min(40, len(value) + 4)))
+        iso = parse_date(value) if column.kind == "date" and value else None
         if isinstance(iso, str):
             sheet.write_datetime(1, col, datetime.fromisoformat(iso), date_format)
-        elif column.example:
-            sheet.write_string(1, col, column.example)
+        else:
+            sheet.write_string(1, col, value, example)
+        if column.key == "code":
+            sheet.write_comment(
+                1,
+                col,
+                f"Dòng ví dụ: xóa dòng này trước khi nhập. Tệp còn dòng có mã {EXAMPLE_CODE} sẽ bị từ chối.",
+                {"visible": False, "x_scale": 2},
+            )
     sheet.freeze_panes(1, 0)
 
     guide = book.add_worksheet("Hướng dẫn")
@@ -40,6 +56,8 @@ def build_template(register: str) -> bytes:
         0, 0, f"Mẫu nhập {str(spec.label).lower()}", book.add_format({"bold": True, "font_size": 13})
     )
     notes = [
+        f"Dòng 2 (mã {EXAMPLE_CODE}, tô vàng) là dòng ví dụ: xóa dòng này rồi điền dữ liệu từ dòng 2. "
+        "Tệp còn dòng ví dụ sẽ bị từ chối.",
         "Giữ nguyên dòng tiêu đề; có thể thêm dòng tiêu đề báo cáo phía trên và dòng “Tổng cộng” phía dưới.",
         "Cột tô cam là bắt buộc. Tên cột không phân biệt hoa thường, có dấu hay không; chấp nhận cả các "
         "tên khác ở cột D. Thiếu một cột không bắt buộc thì giá trị đã lưu của cột đó được giữ nguyên.",

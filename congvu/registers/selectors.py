@@ -29,10 +29,14 @@ def task_list(
     official: str = "",
     authority: str = "",
     product_type: str = "",
+    import_run_id: int | None = None,
 ) -> QuerySet:
     """Tasks the user may see; `query` matches the code or the content, with or without diacritics;
-    `unit` includes the units it absorbed."""
+    `unit` includes the units it absorbed; `import_run_id` keeps the rows that import added or last
+    changed."""
     qs = Task.objects.visible_to(fetched_by)
+    if import_run_id:
+        qs = qs.filter(import_run_id=import_run_id)
     if query:
         qs = qs.filter(Q(external_code__icontains=query.strip()) | Q(content_folded__contains=fold(query)))
     if unit is not None:
@@ -55,10 +59,14 @@ def dossier_list(
     unit: Unit | None = None,
     field_id: int | None = None,
     official: str = "",
+    import_run_id: int | None = None,
 ) -> QuerySet:
     """Dossiers the user may see; `query` matches the code or the procedure, with or without
-    diacritics; `unit` includes the units it absorbed."""
+    diacritics; `unit` includes the units it absorbed; `import_run_id` keeps the rows that import
+    added or last changed."""
     qs = Dossier.objects.visible_to(fetched_by)
+    if import_run_id:
+        qs = qs.filter(import_run_id=import_run_id)
     if query:
         qs = qs.filter(Q(external_code__icontains=query.strip()) | Q(procedure_folded__contains=fold(query)))
     if unit is not None:

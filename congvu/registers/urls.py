@@ -11,6 +11,7 @@ urlpatterns = [
     path("imports/", views.imports, name="imports"),
     path("imports/<int:pk>/", views.import_detail, name="import"),
     path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
+    path("imports/<int:pk>/switch/", views.import_switch, name="import_switch"),
     path("template/<str:register>/", views.template, name="template"),
     path("procedures/", catalogue_views.procedures, name="procedures"),
     path("procedures/new/", catalogue_views.procedure_edit, name="procedure_new"),

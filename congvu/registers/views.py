@@ -2,14 +2,20 @@
 with its errors and progress) and the import templates."""
 
 from datetime import date, datetime
+from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
+from django.core.files import File
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
+from congvu.core.params import query_id
 from congvu.core.permissions import require_role
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import export_refused, paginate, sort_queryset, wants_xlsx, xlsx_response
@@ -104,13 +110,18 @@ def _detail_rows(obj) -> list[tuple[str, str]]:
 @login_required
 def tasks(request):
     form = TaskFilterForm(request.GET or None, user=request.user)
-    qs = task_list(fetched_by=request.user, **form.filters())
+    run_id = query_id(request, "run")
+    qs = task_list(fetched_by=request.user, import_run_id=run_id, **form.filters())
     qs, sort = sort_queryset(request, qs, _TASK_SORTS, "-received")
     if wants_xlsx(request):
         return export_refused(request, qs.count()) or _export(Task, qs, "nhiem-vu.xlsx", _("Nhiệm vụ"))
     page = paginate_records(request, qs.select_related("unit", "field", "responsible"), register="tasks")
     _attach_lateness(request, page, "tasks")
-    return render(request, "registers/tasks.html", {"page": page, "sort": sort, "form": form})
+    return render(
+        request,
+        "registers/tasks.html",
+        {"page": page, "sort": sort, "form": form, **_run_filter(request, run_id)},
+    )
 
 
 @login_required
@@ -128,13 +139,27 @@ def task_detail(request, pk):
 @login_required
 def dossiers(request):
     form = RegisterFilterForm(request.GET or None, user=request.user)
-    qs = dossier_list(fetched_by=request.user, **form.filters())
+    run_id = query_id(request, "run")
+    qs = dossier_list(fetched_by=request.user, import_run_id=run_id, **form.filters())
     qs, sort = sort_queryset(request, qs, _DOSSIER_SORTS, "-received")
     if wants_xlsx(request):
         return export_refused(request, qs.count()) or _export(Dossier, qs, "ho-so.xlsx", _("Hồ sơ"))
     page = paginate_records(request, qs.select_related("unit", "field", "handler"), register="dossiers")
     _attach_lateness(request, page, "dossiers")
-    return render(request, "registers/dossiers.html", {"page": page, "sort": sort, "form": form})
+    return render(
+        request,
+        "registers/dossiers.html",
+        {"page": page, "sort": sort, "form": form, **_run_filter(request, run_id)},
+    )
+
+
+def _run_filter(request, run_id: int | None) -> dict:
+    """The list filtered to one import run (?run=): its id, and the run itself when the user may see
+    it (a run the user may not see filters to nothing and is not named)."""
+    if run_id is None:
+        return {"run_id": None, "filter_run": None}
+    run = ImportRun.objects.visible_to(request.user).filter(pk=run_id).first()
+    return {"run_id": run_id, "filter_run": run}
 
 
 def _attach_lateness(request, page, register: str) -> None:
@@ -258,11 +283,100 @@ def import_detail(request, pk):
         headers = [_("Dòng"), _("Cột (Excel)"), _("Tên cột"), _("Giá trị"), _("Lỗi")]
         return xlsx_response(f"loi-lan-nhap-{run.pk}.xlsx", headers, rows, sheet=_("Lỗi"))
     errors = Paginator(run.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    records_url = ""
+    if run.status == ImportRun.Status.STORED and (run.created_count or run.updated_count):
+        records_url = f"{reverse(f'registers:{run.register}')}?run={run.pk}"
+    suggested = run.suggested_register
     return render(
         request,
         "registers/import_detail.html",
-        {"run": run, "page": errors, "running": run.status in _RUNNING, **_worker_silence(run)},
+        {
+            "run": run,
+            "page": errors,
+            "running": run.status in _RUNNING,
+            "records_url": records_url,
+            "resolutions": resolution_lines(run),
+            "switch_to": REGISTERS[suggested] if suggested and run.file else None,
+            "can_import": request.user.has_role(*IMPORT_ROLES),
+            **_worker_silence(run),
+        },
     )
+
+
+def resolution_lines(run: ImportRun) -> list[str]:
+    """How the responsible official of the file's rows was found, in plain words, one line per way
+    (`ImportRun.resolutions`, counted by the importer)."""
+    if run.status not in (ImportRun.Status.STORED, ImportRun.Status.DRY_RUN) or not run.resolutions:
+        return []
+    tasks = run.register == ImportRun.Register.TASKS
+    who = _("người phụ trách") if tasks else _("người xử lý hồ sơ")
+    day = _("ngày giao (ngày văn bản giao, hoặc ngày nhận)") if tasks else _("ngày tiếp nhận hồ sơ")
+    texts = {
+        "code": lambda n: ngettext(
+            "%(n)s dòng: %(who)s ghi trong tệp, xác định theo mã cán bộ.",
+            "%(n)s dòng: %(who)s ghi trong tệp, xác định theo mã cán bộ.",
+            n,
+        ),
+        "name": lambda n: ngettext(
+            "%(n)s dòng: %(who)s ghi bằng họ tên, xác định theo họ tên (chỉ một cán bộ có họ tên này).",
+            "%(n)s dòng: %(who)s ghi bằng họ tên, xác định theo họ tên (chỉ một cán bộ có họ tên này).",
+            n,
+        ),
+        "name_at_unit": lambda n: ngettext(
+            "%(n)s dòng: %(who)s ghi bằng họ tên mà nhiều cán bộ cùng mang; chọn người từng được bổ "
+            "nhiệm ở đơn vị của dòng.",
+            "%(n)s dòng: %(who)s ghi bằng họ tên mà nhiều cán bộ cùng mang; chọn người từng được bổ "
+            "nhiệm ở đơn vị của dòng.",
+            n,
+        ),
+        "field_deputy": lambda n: ngettext(
+            "%(n)s dòng: tệp để trống %(who)s; xác định là cấp phó được phân công phụ trách lĩnh vực "
+            "của dòng vào %(day)s.",
+            "%(n)s dòng: tệp để trống %(who)s; xác định là cấp phó được phân công phụ trách lĩnh vực "
+            "của dòng vào %(day)s.",
+            n,
+        ),
+        "head": lambda n: ngettext(
+            "%(n)s dòng: tệp để trống %(who)s và không có cấp phó phụ trách lĩnh vực của dòng; xác "
+            "định là người đứng đầu đơn vị vào %(day)s.",
+            "%(n)s dòng: tệp để trống %(who)s và không có cấp phó phụ trách lĩnh vực của dòng; xác "
+            "định là người đứng đầu đơn vị vào %(day)s.",
+            n,
+        ),
+        "unresolved": lambda n: ngettext(
+            "%(n)s dòng: không xác định được — tệp để trống %(who)s và đơn vị không có lãnh đạo vào "
+            "%(day)s; ghi nhận không có người chịu trách nhiệm.",
+            "%(n)s dòng: không xác định được — tệp để trống %(who)s và đơn vị không có lãnh đạo vào "
+            "%(day)s; ghi nhận không có người chịu trách nhiệm.",
+            n,
+        ),
+    }
+    return [
+        texts[key](n) % {"n": formats.number_format(n, force_grouping=True), "who": who, "day": day}
+        for key, n in ((k, run.resolutions.get(k, 0)) for k in texts)
+        if n
+    ]
+
+
+@login_required
+@require_POST
+def import_switch(request, pk):
+    """Import the file of a run refused as the other register's file into that register (one click
+    from the refusal): a new run with its own copy of the file, through the same service."""
+    run = get_visible_or_404(ImportRun, request.user, pk=pk)
+    require_role(request.user, *IMPORT_ROLES)
+    register = run.suggested_register
+    if not register or not run.file:
+        raise Http404
+    with run.file.open("rb") as fh:
+        new = import_run_submit(
+            actor=request.user,
+            register=register,
+            upload=File(fh, name=Path(run.file_name).name),
+            dry_run=run.dry_run,
+            source=run.source,
+        )
+    return redirect("registers:import", pk=new.pk)
 
 
 _RUNNING = {ImportRun.Status.PENDING, ImportRun.Status.RUNNING}

@@ -117,7 +117,8 @@ def import_detail(request, pk: int = id_path()):
     description=(
         "Cùng kiểm tra và cùng kết quả như trang Nhập dữ liệu: tệp lỗi có `status` = `rejected` với "
         "`errors` nêu dòng và cột, và không lưu gì; tệp lớn chạy nền (`status` = `pending`, xem "
-        "`GET /imports/{id}`). Chỉ quản trị và cán bộ đầu mối."
+        "`GET /imports/{id}`). Tệp có dòng tiêu đề của sổ kia (hồ sơ gửi vào sổ nhiệm vụ, hoặc "
+        "ngược lại) bị từ chối với mã 400 và lời nhắc chọn đúng sổ. Chỉ quản trị và cán bộ đầu mối."
     ),
 )
 def import_create(
@@ -142,4 +143,6 @@ def import_create(
         dry_run=data["dry_run"],
         source=data["source"],
     )
+    if run.suggested_register:  # the other register's file, found from its headers: a bad request
+        raise ValidationError({"file": [run.errors[0]["message"]]})
     return Status(201, run)

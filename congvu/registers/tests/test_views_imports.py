@@ -10,7 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from congvu.core.testing import xlsx_rows, xlsx_text
 from congvu.registers import services
-from congvu.registers.columns import REGISTERS
+from congvu.registers.columns import EXAMPLE_CODE, REGISTERS
 from congvu.registers.models import Dossier, ImportRun, Task
 from congvu.registers.tests.conftest import DOSSIER_HEADER, dossier, write_csv, write_xlsx
 
@@ -189,7 +189,9 @@ def test_the_templates_example_rows_are_valid(client, org, tmp_path):
     for register, model in (("dossiers", Dossier), ("tasks", Task)):
         content = client.get(reverse("registers:template", args=[register])).content
         rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
-        example = ["T-SXD" if value == "VL-SXD" else value for value in rows[1]]
+        # The example row's code marks it as the example (refused, see test_imports_guide): a real one.
+        real = {"VL-SXD": "T-SXD", EXAMPLE_CODE: f"{register}-0001"}
+        example = [real.get(value, value) for value in rows[1]]
         path = write_xlsx(tmp_path / f"{register}.xlsx", rows[0], [example])
         run = import_file(actor="test", register=register, path=path)
         assert run.status == "stored", run.errors

@@ -71,6 +71,8 @@ class Command(BaseCommand):
         if run.status == ImportRun.Status.REJECTED:
             for error in run.errors:
                 self.stderr.write(format_error(error))
+            if run.suggested_register:  # the other register's file: say the command that fits
+                self.stderr.write(f"Lệnh đúng: congvu import {run.suggested_register} {file}")
             raise CommandError(
                 f"Tệp bị từ chối: {run.error_count} lỗi; không lưu dòng nào (lần nhập #{run.pk}).",
                 returncode=1,
