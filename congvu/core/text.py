@@ -293,3 +293,86 @@ def repair_legacy(text: str, encoding: str | None = None) -> str:
     if encoding == "vni":
         return unicodedata.normalize("NFC", _VNI_TOKEN.sub(_vni_token, text))
     return text
+
+
+# --- Vietnamese syllables ------------------------------------------------------------------
+
+# The five tone marks (combining), and the marks that make a letter of its own (â ă ê ô ơ ư).
+_TONE_MARKS = frozenset((_GRAVE, _HOOK, _TILDE, _ACUTE, _DOT))
+# A syllable: initial consonant, medial (o before a ă e; u before â ê y ơ and the yê/ya rhymes),
+# the vowel with what may close it. Tone marks are checked apart (one at most, not on the closing
+# vowel). Loose where it costs nothing, strict where a misread byte leaves a trace: ă and â need a
+# closing consonant (â also u or y), iê/yê/uô/ươ a closing letter, ia/ua/ưa none.
+_INITIAL = "(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnprstvx])?"
+_RHYME = (
+    "(?:"
+    "(?P<m1>o)?(?P<v1>a)(?P<f1>ch|nh|ng|[cmnpt]|[iyou])?"
+    "|(?P<m2>[ou])?(?P<v2>ă)(?P<f2>ng|[cmnpt])"
+    "|(?P<m3>u)?(?P<v3>â)(?P<f3>ng|[cmnpt]|[uy])"
+    "|(?P<m4>o)?(?P<v4>e)(?P<f4>ng|[cmnpt]|o)?"
+    "|(?P<m5>u)?(?P<v5>ê)(?P<f5>ch|nh|[mnpt]|u)?"
+    "|(?P<v6>i)(?P<f6>ch|nh|[mnpt]|u)?"
+    "|(?P<m7>u)?(?P<v7>y)(?P<f7>ch|nh|[nt]|u)?"
+    "|(?P<v8>o|ô)(?P<f8>ng|[cmnpt]|i)?"
+    "|(?P<m9>u)?(?P<v9>ơ)(?P<f9>[mnpt]|i)?"
+    "|(?P<v10>u|ư)(?P<f10>ng|[cmnpt]|[iu])?"
+    "|(?P<m11>u)?(?P<v11>iê|yê)(?P<f11>ng|[cmnpt]|u)"
+    "|(?P<m12>u)?(?P<v12>ia|ya|ua|ưa)"
+    "|(?P<v13>uô|ươ)(?P<f13>ng|[cmnpt]|[iu])"
+    ")"
+)
+_SYLLABLE = re.compile(_INITIAL + _RHYME)
+_TONE_STRIP = str.maketrans(dict.fromkeys(map(ord, "".join(_TONE_MARKS))))
+_GLIDES = frozenset("iyou")
+
+
+def is_syllable(word: str) -> bool:
+    """Whether a word (letters only) spells a Vietnamese syllable: 'Nguyễn', 'hoà', 'hòa', 'thuở' yes;
+    'Nguyeãn', 'Viêòt', 'Săo', 'hoaì' (a tone on the closing vowel) no. Capitals are allowed."""
+    if not word:
+        return False
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tones = [i for i, ch in enumerate(decomposed) if ch in _TONE_MARKS]
+    if len(tones) > 1:
+        return False
+    # The letters without the tone (â ă ê ô ơ ư đ composed), and which letter carried the tone.
+    toned_letter = None
+    letters = ""
+    for ch in decomposed:
+        if ch in _TONE_MARKS:
+            toned_letter = len(letters) - 1
+        elif unicodedata.combining(ch):
+            if not letters:
+                return False
+            letters = letters[:-1] + unicodedata.normalize("NFC", letters[-1] + ch)
+        else:
+            letters += ch
+    if toned_letter is not None and toned_letter < 0:
+        return False
+    match = _SYLLABLE.fullmatch(letters)
+    if match is None:
+        return False
+    if toned_letter is None:
+        return True
+    closing = next(
+        ((match.start(k), match.end(k)) for k, v in match.groupdict().items() if v and k[0] == "f"), None
+    )
+    if closing and closing[0] <= toned_letter < closing[1] and letters[toned_letter] in _GLIDES:
+        return False  # "hoaì": the tone sits on the main vowel, never on a closing i/y/o/u
+    return letters[toned_letter] not in "bcdđghklmnpqrstvx"
+
+
+_WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
+_ABBREVIATION = re.compile("[A-Z]*Đ[A-ZĐ]*")  # QĐ, HĐND, LĐTBXH
+
+
+def vietnamese_words(text: str) -> tuple[int, int]:
+    """(Vietnamese syllables, words) among the words of `text` that are not plain ASCII: how
+    Vietnamese a reading of some bytes is."""
+    good = total = 0
+    for word in _WORD.findall(text):
+        if word.isascii():
+            continue
+        total += 1
+        good += is_syllable(word) or _ABBREVIATION.fullmatch(word) is not None
+    return good, total
