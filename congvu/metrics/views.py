@@ -286,14 +286,22 @@ def overview(request):
     )
 
 
-@login_required
-def unit_scorecard(request, code):
-    unit = scorecard_unit(fetched_by=request.user, code=code)
-    filters, form = Filters.from_request(request)
-    groupings = ["official", "field", "month"]
-    predecessors = unit_predecessor_ids(unit.pk)
-    if filters.with_predecessors and predecessors:
-        groupings.append("unit")
+def _scorecard(
+    request,
+    filters: Filters,
+    form,
+    *,
+    code: str,
+    param: str,
+    groupings: list[str],
+    records: dict,
+    template: str,
+    context: dict,
+):
+    """A scorecard page, unit's or official's: the figures of `records` (the `scorecard_figures`
+    keywords choosing the records) in a summary, one table per grouping and the monthly chart, each
+    table exported with `?format=xlsx&table=…`; `param` and `code` select the same records on the
+    drill-down pages. `context` adds what the page says about its subject."""
     export = request.GET.get("table") if wants_xlsx(request) else None
     if export and export not in (*groupings, "summary"):
         raise Http404
@@ -302,28 +310,52 @@ def unit_scorecard(request, code):
         register=filters.register,
         as_of=filters.as_of,
         groupings=tuple(groupings),
-        unit=unit,
-        with_predecessors=filters.with_predecessors,
+        **records,
         **filters.record_filters(),
     )
     if export:
-        return _export_table(f"chi-so-{unit.code}-{export}.xlsx", figures[export], filters.register)
-    base = {**filters.query(), "unit": unit.code}
+        return _export_table(f"chi-so-{code}-{export}.xlsx", figures[export], filters.register)
+    base = {**filters.query(), param: code}
     summary = figures["summary"][0]
     return render(
         request,
-        "metrics/unit.html",
+        template,
         {
             **_common_context(filters, form),
-            "unit": unit,
-            "has_predecessors": bool(predecessors),
+            **context,
             "summary": summary,
             "summary_table": _table([summary], register=filters.register, by=None, base=base),
             "tables": [_table(figures[by], register=filters.register, by=by, base=base) for by in groupings],
             "chart": _chart(figures["month"]),
-            "leaders": leaders_of(fetched_by=request.user, unit=unit, day=filters.as_of),
             "query": urlencode(filters.query()),
             "records_query": urlencode(base),
+        },
+    )
+
+
+@login_required
+def unit_scorecard(request, code):
+    """A unit's scorecard: its records and, by default, those of the units it absorbed (then also a
+    table by unit), by official, field and month, and the links to its head's and deputies' pages."""
+    unit = scorecard_unit(fetched_by=request.user, code=code)
+    filters, form = Filters.from_request(request)
+    groupings = ["official", "field", "month"]
+    predecessors = unit_predecessor_ids(unit.pk)
+    if filters.with_predecessors and predecessors:
+        groupings.append("unit")
+    return _scorecard(
+        request,
+        filters,
+        form,
+        code=unit.code,
+        param="unit",
+        groupings=groupings,
+        records={"unit": unit, "with_predecessors": filters.with_predecessors},
+        template="metrics/unit.html",
+        context={
+            "unit": unit,
+            "has_predecessors": bool(predecessors),
+            "leaders": leaders_of(fetched_by=request.user, unit=unit, day=filters.as_of),
         },
     )
 
@@ -334,35 +366,18 @@ def official_scorecard(request, code):
     (dossiers) — deputies are thus scored on their fields."""
     official = scorecard_official(fetched_by=request.user, code=code)
     filters, form = Filters.from_request(request)
-    groupings = ["unit", "field", "month"]
-    export = request.GET.get("table") if wants_xlsx(request) else None
-    if export and export not in (*groupings, "summary"):
-        raise Http404
-    figures = scorecard_figures(
-        fetched_by=request.user,
-        register=filters.register,
-        as_of=filters.as_of,
-        groupings=tuple(groupings),
-        official=official,
-        **filters.record_filters(),
-    )
-    if export:
-        return _export_table(f"chi-so-{official.code}-{export}.xlsx", figures[export], filters.register)
-    base = {**filters.query(), "official": official.code}
-    summary = figures["summary"][0]
-    return render(
+    return _scorecard(
         request,
-        "metrics/official.html",
-        {
-            **_common_context(filters, form),
+        filters,
+        form,
+        code=official.code,
+        param="official",
+        groupings=["unit", "field", "month"],
+        records={"official": official},
+        template="metrics/official.html",
+        context={
             "official": official,
-            "summary": summary,
-            "summary_table": _table([summary], register=filters.register, by=None, base=base),
-            "tables": [_table(figures[by], register=filters.register, by=by, base=base) for by in groupings],
-            "chart": _chart(figures["month"]),
             "appointments": official_appointments(fetched_by=request.user, official=official),
-            "query": urlencode(filters.query()),
-            "records_query": urlencode(base),
         },
     )
 
