@@ -8,7 +8,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -120,16 +135,33 @@ def _response_visible_q(fetched_by, prefix: str = "") -> Q:
     return Q(**{f"{prefix}response_status": ResponseStatus.APPROVED})
 
 
-def document_requests_for(*, fetched_by, inspection: Inspection) -> QuerySet:
-    return inspection.document_requests.select_related("submitted_by", "approved_by").order_by(
-        "-is_self_report", "due_on", "pk"
+def with_answer(qs: QuerySet, fetched_by) -> QuerySet:
+    """Unit answers (document requests, explanations, remediation reports) as this user may read them:
+    `answer_visible`, and `answer_text` — the answer, or empty while the team may not read it yet.
+    The one place where "the team sees a unit's answers only once the unit head approved them" is
+    applied: pages, exports and the API show `answer_text`, never `response_text`."""
+    visible = _response_visible_q(fetched_by)
+    if not visible:  # the unit itself: all of its answers, drafts included
+        return qs.annotate(answer_visible=Value(True), answer_text=F("response_text"))
+    return qs.annotate(
+        answer_visible=ExpressionWrapper(visible, output_field=BooleanField()),
+        answer_text=Case(When(visible, then=F("response_text")), default=Value(""), output_field=TextField()),
     )
 
 
+def document_requests_for(*, fetched_by, inspection: Inspection) -> QuerySet:
+    qs = inspection.document_requests.select_related("submitted_by", "approved_by")
+    return with_answer(qs, fetched_by).order_by("-is_self_report", "due_on", "pk")
+
+
 def findings_for(*, fetched_by, inspection: Inspection) -> QuerySet:
-    """The inspection's findings; the unit sees them from the moment they are sent for explanation."""
-    qs = inspection.findings.select_related("responsible", "explanation").prefetch_related(
-        "tasks", "dossiers", "checklist_items", "evidence"
+    """The inspection's findings; the unit sees them from the moment they are sent for explanation.
+    Each finding's `explanation` carries the answer as the user may read it (`with_answer`)."""
+    from congvu.inspections.models import FindingExplanation
+
+    explanations = with_answer(FindingExplanation.objects.all(), fetched_by)
+    qs = inspection.findings.select_related("responsible").prefetch_related(
+        Prefetch("explanation", queryset=explanations), "tasks", "dossiers", "checklist_items", "evidence"
     )
     if getattr(fetched_by, "is_unit_role", False):
         qs = qs.exclude(status=FindingStatus.DRAFT)
@@ -161,9 +193,16 @@ def finding_get(*, fetched_by, pk) -> Finding:
 
 
 def recommendations_for(*, fetched_by, inspection: Inspection) -> QuerySet:
+    """The inspection's recommendations, each with its remediation reports as the user may read them."""
+    reports = with_answer(RemediationReport.objects.prefetch_related("evidence"), fetched_by)
     return inspection.recommendations.select_related("finding", "official").prefetch_related(
-        "reports__evidence"
+        Prefetch("reports", queryset=reports)
     )
+
+
+def reports_for(*, fetched_by, recommendation: Recommendation) -> QuerySet:
+    """A recommendation's remediation reports, oldest first, as the user may read them."""
+    return with_answer(recommendation.reports.order_by("pk"), fetched_by)
 
 
 def evidence_for(*, fetched_by, inspection: Inspection) -> QuerySet:
@@ -211,7 +250,7 @@ def response_get(*, fetched_by, kind: str, pk) -> DocumentRequest | RemediationR
         from django.http import Http404
 
         raise Http404
-    return get_visible_or_404(qs, fetched_by, pk=pk)
+    return get_visible_or_404(with_answer(qs, fetched_by), fetched_by, pk=pk)
 
 
 def recommendation_get(*, fetched_by, pk) -> Recommendation:
