@@ -37,7 +37,8 @@ def fraction_text(value: Fraction | None) -> str:
     """Exact storage of a total: "p/q" (or "p" when whole); empty for none."""
     if value is None:
         return ""
-    value = Fraction(value)
+    if not isinstance(value, Fraction):  # a Fraction already: no copy (a province writes ~10^6 of them)
+        value = Fraction(value)
     return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
 
@@ -646,3 +647,47 @@ class SheetProduct(models.Model):
     @property
     def excused(self) -> bool:
         return bool(self.excuse_document)
+
+
+class TaskExcuse(models.Model):
+    """The competent level's confirmation that a task's delay or quality failure had an objective cause
+    (nguyên nhân khách quan được cấp có thẩm quyền xác nhận, decree-335 §3.6): its document and date,
+    never a bare flag. It belongs to the task of the register, so it is one fact wherever the task is a
+    product: the official's own sheet and every leader's directed copy of it take it when they are
+    scored. An approved sheet keeps what it froze; an excuse recorded after its approval is shown
+    beside it, not applied."""
+
+    task = models.OneToOneField(
+        "registers.Task", verbose_name=_("nhiệm vụ"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("đơn vị"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("đơn vị của nhiệm vụ trong sổ theo dõi"),
+    )
+    document = models.CharField(_("văn bản xác nhận nguyên nhân khách quan"), max_length=200)
+    document_date = models.DateField(_("ngày văn bản xác nhận"))
+    recorded_by = models.ForeignKey(
+        USER, verbose_name=_("người ghi"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("ghi lúc"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit_id"
+
+    class Meta:
+        verbose_name = _("xác nhận nguyên nhân khách quan của nhiệm vụ")
+        verbose_name_plural = _("xác nhận nguyên nhân khách quan của nhiệm vụ")
+        ordering = ["-document_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="task_excuse_has_document",
+                condition=~Q(document=""),
+                violation_error_message=_("Chưa nhập số văn bản xác nhận."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} ngày {self.document_date.strftime('%d/%m/%Y')}"

@@ -85,6 +85,7 @@ _CHOICES = {
     "annual_rule": ("mean",),
     "nd90_gap_band": BAND_CODES,
     "leader_products": ("own", "own_and_directed"),
+    "head_rating": ("by_unit", "chairman"),
 }
 _RATIOS = (  # fractions in [0, 1]
     "quality_deduction",
@@ -146,6 +147,11 @@ class RuleSet:
     leader_products: str = "own_and_directed"
     # d when no subordinate is counted: 100 % ("every civil servant under authority" holds vacuously).
     d_full_without_subordinates: bool = True
+    # Who rates a head (decree-335 §7, §10.3: Decree 90 Art. 16 [Q], kept by Decree 335 [I]): "by_unit" —
+    # the head of a unit managed by the province (its parent is the province: sở, ban, ngành, UBND cấp
+    # xã) by the Chairman on the Director of Home Affairs' proposal, the head of a sub-unit (phòng, đơn
+    # vị thuộc sở) by the head of its agency, like its staff; "chairman" — every head by the Chairman.
+    head_rating: str = "by_unit"
     # Art. 20(1)–(4)(a): bands on the exact total.
     excellent_min: Fraction = Fraction(90)
     good_min: Fraction = Fraction(70)

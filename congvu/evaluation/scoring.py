@@ -14,7 +14,7 @@ a Vietnamese sentence, down to each product and each deduction.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -898,6 +898,60 @@ def apply_quota_to_bands(
         small_group=places == 0 and (good + len(candidates)) > 0,
         explanation=tuple(lines),
     )
+
+
+@dataclass
+class GroupQuota:
+    """One member's outcome of the quota over the agency and his group of similar posts."""
+
+    over_quota: bool = False
+    tie: bool = False
+    groups: list[dict] = field(default_factory=list)  # per group: members, T, places, small group
+    lines: list[dict] = field(default_factory=list)  # the explanation lines that concern the member
+
+
+def quota_group_name(chosen: str | None, position: str | None) -> str:
+    """The group of similar posts (nhóm có nhiệm vụ tương đồng): the agency's choice, else the job
+    title, else "—" (decree-335 §5.3; the same grouping for Decree 90/48, §10.3)."""
+    return chosen or position or "—"
+
+
+def apply_quota_by_group(
+    members: Sequence[tuple[str, str, object]], quota: Callable[[list[tuple[str, object]]], QuotaResult]
+) -> dict[str, GroupQuota]:
+    """The excellent quota within the agency as a whole and within each group of similar posts, as
+    both Decree 335 Art. 20(5) and Decree 90/48 (by the Party ratio of Regulation 366 Art. 11) word
+    it. `members` are (id, group, value); `quota` is `apply_quota` (value: the total) or
+    `apply_quota_to_bands` (value: the band by conditions) with the rule set bound. A member over the
+    quota in the agency or in his group is over it."""
+    groups: dict[str, list[tuple[str, str, object]]] = {"": list(members)}
+    for member in members:
+        groups.setdefault(member[1], []).append(member)
+    outcomes = {member_id: GroupQuota() for member_id, _, _ in members}
+    for group, in_group in groups.items():
+        if not in_group:
+            continue
+        result = quota([(member_id, value) for member_id, _, value in in_group])
+        where = "cơ quan, đơn vị" if group == "" else f"nhóm “{group}”"
+        summary = {
+            "group": group,
+            "members": len(in_group),
+            "good": result.good_count,
+            "max_excellent": result.max_excellent,
+            "small_group": result.small_group,
+            "over_quota": len(result.over_quota),
+        }
+        for member_id, _, _ in in_group:
+            outcome = outcomes[member_id]
+            outcome.over_quota |= member_id in result.over_quota
+            outcome.tie |= member_id in result.ties
+            outcome.groups.append(summary)
+            outcome.lines.extend(
+                {"kind": line.kind, "text": f"{where}: {line.text}", "points": str(line.points)}
+                for line in result.explanation
+                if line.product_id in (None, member_id)
+            )
+    return outcomes
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -328,13 +328,14 @@ def sheet_list(
     from congvu.core.text import fold
     from congvu.evaluation.models import PeriodSheet
 
-    qs = PeriodSheet.objects.visible_to(fetched_by).filter(year=year).select_related("official", "unit")
+    # An agency head also sees the sheets of his sub-units' heads, whom he approves (`head_rating`).
+    qs = with_subunit_heads(PeriodSheet, fetched_by).filter(year=year).select_related("official", "unit")
     if period_number:
         qs = qs.filter(period_number=period_number)
     if status:
         qs = qs.filter(status=status)
-    if unit_id:
-        qs = qs.filter(unit_id=unit_id)
+    if unit_id:  # the unit's sheets and those of its sub-units' heads, whom its head approves
+        qs = qs.filter(Q(unit_id=unit_id) | Q(role="head", unit__parent_id=unit_id))
     if query:
         qs = qs.filter(
             Q(official__name_folded__contains=fold(query)) | Q(official__code__iexact=query.strip())
@@ -424,6 +425,78 @@ def leader_sources(*, fetched_by, sheet) -> LeaderSources | None:
     return LeaderSources(portfolio, subordinates, list(tasks[:20]), tasks.count())
 
 
+def excuses_after_approval(*, fetched_by, sheet) -> dict[int, str]:
+    """An approved sheet's task products whose task has an excuse it did not freeze (recorded, or
+    changed, after the approval): product id -> what the page says. The frozen figures stand."""
+    from congvu.evaluation.models import SheetProduct, TaskExcuse
+
+    if not sheet.is_frozen:
+        return {}
+    frozen = {
+        task_id: (pk, document)
+        for pk, task_id, document in SheetProduct.objects.filter(sheet=sheet, task__isnull=False).values_list(
+            "pk", "task_id", "excuse_document"
+        )
+    }
+    notes = {}
+    for excuse in TaskExcuse.objects.visible_to(fetched_by).filter(task_id__in=list(frozen)):
+        pk, document = frozen[excuse.task_id]
+        if document != excuse.document:
+            notes[pk] = (
+                f"Văn bản xác nhận {excuse} được ghi sau khi phiếu đã phê duyệt: "
+                "phiếu đã cố định nên điểm của sản phẩm này không thay đổi."
+            )
+    return notes
+
+
+@dataclass(frozen=True)
+class HeadRating:
+    """Who reviews and approves a head's sheets and decides his year (`head_rating`, decree-335 §7)."""
+
+    by_chairman: bool
+    agency_id: int | None = None  # the managing agency whose head rates a sub-unit's head
+    agency_name: str = ""
+
+
+def head_rating(*, unit_id: int, reading: str = "by_unit") -> HeadRating:
+    """The rule derived from the unit: a unit managed by the province (its parent is the province —
+    sở, ban, ngành, UBND cấp xã; or no parent recorded) has its head rated by the Chairman on the
+    Director of Home Affairs' proposal; a sub-unit (phòng, đơn vị thuộc sở: its parent is an agency)
+    has its head approved by the head of that agency, like staff. `reading` "chairman" (a rule-set
+    parameter) sends every head to the Chairman."""
+    from congvu.org.models import Unit, UnitKind
+
+    parent = Unit.objects.filter(pk=unit_id).values_list("parent_id", "parent__kind", "parent__name").first()
+    parent_id, parent_kind, parent_name = parent or (None, None, None)
+    if reading == "chairman" or parent_id is None or parent_kind in (UnitKind.PPC, UnitKind.PROVINCE):
+        return HeadRating(True)
+    return HeadRating(False, parent_id, parent_name)
+
+
+def head_reading(*, official, year: int, unit_id: int) -> str:
+    """The `head_rating` reading of an official's year: the rule-set assignment's parameter, else the
+    rule set's default."""
+    assignment = rule_set_assignments(year=year, unit_id=unit_id).get(official.staff_type)
+    return ((assignment.overrides or {}) if assignment else {}).get("head_rating", "by_unit")
+
+
+def head_rating_for(*, official, year: int, unit_id: int) -> HeadRating:
+    """`head_rating` of the unit under the reading of the official's year (proposals, decisions)."""
+    return head_rating(unit_id=unit_id, reading=head_reading(official=official, year=year, unit_id=unit_id))
+
+
+def with_subunit_heads(model, user):
+    """`PeriodSheet` or `YearResult` rows scoped to the user, plus those of heads of sub-units of the
+    user's units (`role` "head"): the agency head approves and rates them, so he sees their sheets and
+    year. Everyone else's rows stay within the scope."""
+    from congvu.core.scoping import visible_unit_ids
+
+    ids = visible_unit_ids(user)
+    if ids is None:
+        return model.objects.all()
+    return model.objects.filter(Q(unit_id__in=ids) | Q(role="head", unit__parent_id__in=ids))
+
+
 def quota_group_summaries(*, fetched_by, unit, year: int) -> list[dict]:
     """The quota groups of the unit's computed year (the agency first): members, T (rated good after
     the quota), the excellent places and the small-group flag (T too small for a single place)."""
@@ -510,7 +583,13 @@ def year_figures(
     Raises `ScoringError` naming the official when a sheet cannot be read."""
     from congvu.evaluation.models import PeriodKind, PeriodSheet, SheetStatus
     from congvu.evaluation.rules import RuleSet
-    from congvu.evaluation.scoring import ScoringError, apply_quota, score_year
+    from congvu.evaluation.scoring import (
+        ScoringError,
+        apply_quota,
+        apply_quota_by_group,
+        quota_group_name,
+        score_year,
+    )
 
     rows = (
         PeriodSheet.objects.filter(
@@ -575,7 +654,7 @@ def year_figures(
             official_id, p["code"], p["name"], p["role"], p["position"], p["rule_set"], p["periods"], ys
         )
         figure.rules = rule_cache[key]
-        figure.quota_group = chosen_groups.get(official_id) or p["position"] or "—"
+        figure.quota_group = quota_group_name(chosen_groups.get(official_id), p["position"])
         if ys.override:
             # "Bị xếp loại không hoàn thành do …, văn bản số …": every record behind the flag applied.
             applicable = [b for b in person_bases if b.flag == ys.override]
@@ -587,35 +666,20 @@ def year_figures(
             )
         figures[official_id] = figure
     eligible = [f for f in figures.values() if not f.year.override]
-    groups: dict[str, list[YearFigure]] = {"": eligible}
-    for f in eligible:
-        groups.setdefault(f.quota_group, []).append(f)
-    for group, members in groups.items():
-        if not members:
-            continue
-        result = apply_quota(
-            [(f.code, _quota_total(f)) for f in members],
-            organisation_recognised_outstanding=organisation_recognised_outstanding,
-            rules=members[0].rules,
+    if eligible:
+        rules_by_code = {f.code: f.rules for f in eligible}  # a group's first member's rule set
+        outcomes = apply_quota_by_group(
+            [(f.code, f.quota_group, _quota_total(f)) for f in eligible],
+            lambda members: apply_quota(
+                members,
+                organisation_recognised_outstanding=organisation_recognised_outstanding,
+                rules=rules_by_code[members[0][0]],
+            ),
         )
-        where = "cơ quan, đơn vị" if group == "" else f"nhóm “{group}”"
-        summary = {
-            "group": group,
-            "members": len(members),
-            "good": result.good_count,
-            "max_excellent": result.max_excellent,
-            "small_group": result.small_group,
-            "over_quota": len(result.over_quota),
-        }
-        for f in members:
-            f.over_quota |= f.code in result.over_quota
-            f.quota_tie |= f.code in result.ties
-            f.quota_groups.append(summary)
-            f.quota_lines.extend(
-                {"kind": line.kind, "text": f"{where}: {line.text}", "points": str(line.points)}
-                for line in result.explanation
-                if line.product_id in (None, f.code)
-            )
+        for f in eligible:
+            outcome = outcomes[f.code]
+            f.over_quota, f.quota_tie = outcome.over_quota, outcome.tie
+            f.quota_groups, f.quota_lines = outcome.groups, outcome.lines
     return figures
 
 

@@ -31,6 +31,7 @@ from congvu.evaluation.models import (
     SheetProduct,
     SheetRole,
     SheetStatus,
+    TaskExcuse,
     UnitEvaluationSetting,
     UnitYearRating,
     YearResult,
@@ -40,6 +41,8 @@ from congvu.evaluation.rules import RuleSetError, parse_fraction
 from congvu.evaluation.scoring import ScoringError
 from congvu.evaluation.selectors import (
     discipline_flags,
+    head_rating,
+    head_rating_for,
     lineages,
     official_unit_on,
     override_bases,
@@ -265,14 +268,23 @@ def year_result_decide(
             unit_id=unit_id,
             rule_set=rule_set_code_for(official=official, year=year, unit_id=unit_id),
         )
-    _require_unit_actor(actor, result.unit_id)
     if not result.role:  # decided before any computation: the post held during the year
         post = posts_by_unit(unit_ids=[result.unit_id], start=date(year, 1, 1), end=date(year, 12, 31))
         result.role = post.get(result.unit_id, {}).get(official.pk, ("", ""))[0]
-    if actor.role == "unit_head" and result.role == "head":
-        raise PermissionDenied(
-            _("Người đứng đầu đơn vị do Chủ tịch UBND tỉnh xếp loại; thủ trưởng đơn vị không ghi được.")
-        )
+    rating = (
+        head_rating_for(official=official, year=year, unit_id=result.unit_id)
+        if result.role == "head"
+        else None
+    )
+    if rating is not None and not rating.by_chairman:
+        # A sub-unit's head: rated by the head of its agency (or recorded by the province).
+        _require_unit_actor(actor, rating.agency_id)
+    else:
+        _require_unit_actor(actor, result.unit_id)
+        if actor.role == "unit_head" and rating is not None:
+            raise PermissionDenied(
+                _("Người đứng đầu đơn vị do Chủ tịch UBND tỉnh xếp loại; thủ trưởng đơn vị không ghi được.")
+            )
     result.decided_band = band
     result.decision_document = decision_document
     result.decision_note = nfc(note or "").strip()
@@ -305,17 +317,28 @@ def _lock_sheet(sheet: PeriodSheet, expected_version: int | None) -> PeriodSheet
 
 def _require_sheet_actor(actor, sheet: PeriodSheet, step: str) -> None:
     """Who acts at each step (decree-335 §7; Decree 90 Art. 16 kept): the unit enters the
-    self-assessment; the unit head reviews and approves deputies' and staff's sheets; a head's sheet is
-    reviewed by the Director of Home Affairs (the proposal) and approved by the Chairman."""
+    self-assessment; the unit head reviews and approves deputies' and staff's sheets. A head's sheet
+    follows `head_rating`: the head of a unit managed by the province is reviewed by the Director of
+    Home Affairs (the proposal) and approved by the Chairman; the head of a sub-unit is reviewed and
+    approved by the head of its agency, like staff."""
     head = sheet.role == SheetRole.HEAD
+    rating = (
+        head_rating(unit_id=sheet.unit_id, reading=(sheet.rules or {}).get("head_rating", "by_unit"))
+        if head
+        else None
+    )
+    by_chairman = rating is not None and rating.by_chairman
     roles = {
         "self": ("focal", "unit_head", "admin"),
-        "review": ("lead", "admin") if head else ("unit_head", "admin"),
-        "approve": ("leadership", "admin") if head else ("unit_head", "admin"),
+        "review": ("lead", "admin") if by_chairman else ("unit_head", "admin"),
+        "approve": ("leadership", "admin") if by_chairman else ("unit_head", "admin"),
     }[step]
-    if step == "self" and head:
+    if step == "self" and by_chairman:
         roles = (*roles, "lead")
-    _require_unit_actor_roles(actor, sheet.unit_id, roles)
+    acting_unit = sheet.unit_id
+    if rating is not None and not rating.by_chairman and step != "self":
+        acting_unit = rating.agency_id  # the agency's head, never the sub-unit's own head
+    _require_unit_actor_roles(actor, acting_unit, roles)
 
 
 def _require_unit_actor_roles(actor, unit_id: int, roles) -> None:
@@ -594,24 +617,32 @@ def _generate(
     unit_sheets: dict[int, list[PeriodSheet]] = {}
     for sheet in [s for s in existing if s.unit_id in unit_by_id and s.pk not in refresh_ids] + changing:
         unit_sheets.setdefault(sheet.unit_id, []).append(sheet)
-    # The products: kept ones (hand-entered, and those of sheets not refreshed), excuses carried
-    # over, fresh ones from the register.
+    # The products: kept ones (hand-entered, and those of sheets not refreshed), fresh ones from the
+    # register with the excuses recorded on their tasks (one fact for the official's own product and
+    # every leader's directed copy).
     kept: dict[int, list[SheetProduct]] = {}
-    excuses: dict[tuple[int, int], tuple[str, date | None]] = {}
-    old_ids = [s.pk for sheets in unit_sheets.values() for s in sheets if s.pk]
-    for product in SheetProduct.objects.filter(sheet_id__in=old_ids).order_by("pk"):
-        if product.source == ProductSource.TASK and product.sheet_id in refresh_ids:
-            if product.excuse_document:
-                excuses[(product.sheet_id, product.task_id)] = (product.excuse_document, product.excuse_date)
-            continue
+    # A refreshed sheet's register products are replaced: only its hand-entered ones are read (the
+    # excuses live on the tasks), not a model instance per task of the province.
+    old_ids = [s.pk for sheets in unit_sheets.values() for s in sheets if s.pk and s.pk not in refresh_ids]
+    kept_products = SheetProduct.objects.filter(
+        Q(sheet_id__in=old_ids) | Q(sheet_id__in=list(refresh_ids), source=ProductSource.MANUAL)
+    )
+    for product in kept_products.order_by("pk"):
         kept.setdefault(product.sheet_id, []).append(product)
+    every_unit = set().union(*lineage.values()) if lineage else set()
+    excuses: dict[int, tuple[str, date | None]] = {
+        task_id: (document, day)
+        for task_id, document, day in TaskExcuse.objects.filter(unit_id__in=list(every_unit)).values_list(
+            "task_id", "document", "document_date"
+        )
+    }
     catalogue: dict[int, dict] = {}
     for item in CatalogueItem.objects.filter(unit_id__in=list(unit_by_id), active=True):
         catalogue.setdefault(item.unit_id, {})[(item.position, item.product_type)] = item.weight
     new_products: dict[int, list[SheetProduct]] = {}
     for row in task_product_rows(
         official_ids=list(by_official),
-        unit_ids=set().union(*lineage.values()) if lineage else set(),
+        unit_ids=every_unit,
         start=start,
         end=end,
         as_of=as_of,
@@ -619,7 +650,7 @@ def _generate(
         sheet = by_official[row["responsible_id"]]
         if row["unit_id"] not in lineage[sheet.unit_id]:
             continue  # a task of another unit: it belongs to the official's sheet there
-        document, day = excuses.get((sheet.pk, row["id"]), ("", None))
+        document, day = excuses.get(row["id"], ("", None))
         new_products.setdefault(row["responsible_id"], []).append(
             NewProduct(
                 task_id=row["id"],
@@ -733,7 +764,7 @@ def _add_directed_products(leaders, lineage, portfolios, new_products, excuses, 
                 continue
             if fields is not None and row["field_id"] not in fields:
                 continue
-            document, day = excuses.get((sheet.pk, row["id"]), ("", None))
+            document, day = excuses.get(row["id"], ("", None))
             new_products.setdefault(sheet.official_id, []).append(
                 NewProduct(
                     task_id=row["id"],
@@ -923,17 +954,56 @@ def product_excuse(
     expected_version: int | None = None,
 ) -> SheetProduct:
     """Record (or, with an empty document, withdraw) the competent level's confirmation that a
-    product's delay or error had an objective cause: its number and date, never a bare flag."""
+    product's delay or error had an objective cause: its number and date, never a bare flag.
+
+    For a product of the task register the confirmation belongs to the task (`TaskExcuse`): the same
+    fact on the official's sheet and on every leader's directed copy, so it is written to every sheet
+    holding the task that is not approved yet, and their periods are scored again. Approved sheets
+    stay as they were frozen. A hand-entered product keeps its excuse on itself."""
     sheet = _lock_sheet(product.sheet, expected_version)
     _require_product_edit(actor, sheet)
     document = nfc(document or "").strip()
     if document and not document_date:
         raise ValidationError({"excuse_date": _("Chưa nhập ngày của văn bản xác nhận.")})
     before = snapshot(product)
+    day = document_date if document else None
+    copies: list[int] = []
+    if product.task_id:
+        excuse = TaskExcuse.objects.select_for_update().filter(task_id=product.task_id).first()
+        if excuse is not None and not document:
+            excuse.delete()
+        elif document:
+            excuse = excuse or TaskExcuse(task_id=product.task_id, unit_id=product.task.unit_id)
+            excuse.document, excuse.document_date = document, day
+            excuse.recorded_by = _actor_or_none(actor)
+            excuse.full_clean(validate_unique=False)
+            excuse.save()
+        copies = list(
+            SheetProduct.objects.filter(task_id=product.task_id)
+            .exclude(pk=product.pk)
+            .exclude(sheet__status=SheetStatus.APPROVED)
+            .values_list("sheet_id", flat=True)
+        )
     product.excuse_document = document
-    product.excuse_date = document_date if document else None
+    product.excuse_date = day
     product.full_clean()
     product.save()
+    if copies:
+        SheetProduct.objects.filter(task_id=product.task_id, sheet_id__in=copies).update(
+            excuse_document=document, excuse_date=day
+        )
+        others = PeriodSheet.objects.filter(pk__in=copies).exclude(
+            unit_id=sheet.unit_id,
+            year=sheet.year,
+            period_kind=sheet.period_kind,
+            period_number=sheet.period_number,
+        )
+        periods = set(others.values_list("unit_id", "year", "period_kind", "period_number"))
+        PeriodSheet.objects.filter(pk__in=copies).update(
+            version=F("version") + 1, updated_by=_actor_or_none(actor), updated_at=timezone.now()
+        )
+        for period in periods:
+            _rescore(*period)
     _touch(actor, sheet)
     audit_record(
         actor=actor,
@@ -941,7 +1011,7 @@ def product_excuse(
         obj=product,
         unit_id=sheet.unit_id,
         before=before,
-        after=snapshot(product),
+        after={**snapshot(product), "same_task_sheet_ids": copies},
     )
     return product
 
@@ -1233,7 +1303,11 @@ def year_conditions_record(*, actor, official, year: int, conditions: dict) -> Y
 
 
 def _nd90_quota(unit_id: int, year: int, rules, apply_quota_to_bands) -> None:
-    """The quota over the unit's officials rated by conditions in the year (agency-wide)."""
+    """The quota over the unit's officials rated by conditions in the year: within the agency and
+    within each group of similar posts (the agency's choice, else the job title), through the same
+    grouping as the points path (`apply_quota_by_group`)."""
+    from congvu.evaluation.scoring import apply_quota_by_group, quota_group_name
+
     results = list(
         YearResult.objects.select_for_update()
         .filter(unit_id=unit_id, year=year)
@@ -1243,33 +1317,28 @@ def _nd90_quota(unit_id: int, year: int, rules, apply_quota_to_bands) -> None:
     )
     # Someone not classified (working time) takes no part in the quota.
     results = [r for r in results if r.explanation.get("band_by_conditions")]
-    members = [(r.official.code, r.explanation["band_by_conditions"]) for r in results]
-    if not members:
+    if not results:
         return
-    quota = apply_quota_to_bands(members, organisation_recognised_outstanding=False, rules=rules)
-    lines = [{"kind": line.kind, "text": line.text, "points": str(line.points)} for line in quota.explanation]
+    posts = posts_by_unit(unit_ids=[unit_id], start=date(year, 1, 1), end=date(year, 12, 31)).get(unit_id, {})
+    chosen = dict(
+        QuotaGroupMember.objects.filter(
+            year=year, official_id__in=[r.official_id for r in results]
+        ).values_list("official_id", "group")
+    )
     for r in results:
-        before_quota = r.explanation.get("band_by_conditions") or ""
-        r.over_quota = r.official.code in quota.over_quota
-        r.quota_tie = r.official.code in quota.ties
-        r.computed_band = "tot" if r.over_quota else before_quota
-        r.explanation = {
-            **r.explanation,
-            "quota": [
-                line for line in lines if line["kind"] != "over_quota" or r.official.code in line["text"]
-            ],
-            "quota_groups": [
-                {
-                    "group": "",
-                    "members": len(members),
-                    "good": quota.good_count,
-                    "max_excellent": quota.max_excellent,
-                    "small_group": quota.small_group,
-                    "over_quota": len(quota.over_quota),
-                }
-            ],
-        }
-        r.save(update_fields=["over_quota", "quota_tie", "computed_band", "explanation"])
+        r.quota_group = quota_group_name(chosen.get(r.official_id), posts.get(r.official_id, ("", ""))[1])[
+            :100
+        ]
+    outcomes = apply_quota_by_group(
+        [(r.official.code, r.quota_group, r.explanation["band_by_conditions"]) for r in results],
+        lambda members: apply_quota_to_bands(members, organisation_recognised_outstanding=False, rules=rules),
+    )
+    for r in results:
+        outcome = outcomes[r.official.code]
+        r.over_quota, r.quota_tie = outcome.over_quota, outcome.tie
+        r.computed_band = "tot" if r.over_quota else r.explanation["band_by_conditions"]
+        r.explanation = {**r.explanation, "quota": outcome.lines, "quota_groups": outcome.groups}
+        r.save(update_fields=["over_quota", "quota_tie", "computed_band", "explanation", "quota_group"])
 
 
 # --- Settings: rule sets, catalogue, period ----------------------------------------------

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -274,8 +274,11 @@ def year_compute(request):
 
 @login_required
 def result_detail(request, pk: int):
-    result = get_visible_or_404(
-        YearResult.objects.select_related("official", "unit", "decided_by"), request.user, pk=pk
+    result = get_object_or_404(
+        selectors.with_subunit_heads(YearResult, request.user).select_related(
+            "official", "unit", "decided_by"
+        ),
+        pk=pk,
     )
     explanation = result.explanation if isinstance(result.explanation, dict) else {}
     sheet_ids = [p["sheet_id"] for p in explanation.get("periods", [])]
@@ -283,8 +286,14 @@ def result_detail(request, pk: int):
     disciplines = selectors.discipline_for(
         official_ids=[result.official_id], since=date(result.year, 1, 1), until=date(result.year, 12, 31)
     )[result.official_id]
+    rating = (
+        selectors.head_rating_for(official=result.official, year=result.year, unit_id=result.unit_id)
+        if result.role == "head"
+        else None
+    )
     can_decide = request.user.has_role("admin", "lead", "leadership") or (
-        request.user.has_role("unit_head") and result.role != "head"
+        request.user.has_role("unit_head")
+        and (rating is None or (not rating.by_chairman and result.unit_id != request.user.unit_id))
     )
     conclusions = selectors.conclusion_list(fetched_by=request.user).filter(
         official_id=result.official_id, document_date__year=result.year
@@ -300,6 +309,7 @@ def result_detail(request, pk: int):
             "conclusions": conclusions,
             "form": forms.DecideForm(initial={"band": result.band}),
             "can_decide": can_decide,
+            "head_rating": rating,
         },
     )
 
@@ -307,7 +317,9 @@ def result_detail(request, pk: int):
 @require_POST
 @login_required
 def result_decide(request, pk: int):
-    result = get_visible_or_404(YearResult.objects.select_related("official"), request.user, pk=pk)
+    result = get_object_or_404(
+        selectors.with_subunit_heads(YearResult, request.user).select_related("official"), pk=pk
+    )
     form = forms.DecideForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -491,7 +503,10 @@ def _actions(user, sheet: PeriodSheet) -> dict[str, bool]:
 
 @login_required
 def sheet_detail(request, pk: int):
-    sheet = get_visible_or_404(PeriodSheet.objects.select_related("official", "unit"), request.user, pk=pk)
+    sheet = get_object_or_404(
+        selectors.with_subunit_heads(PeriodSheet, request.user).select_related("official", "unit"),
+        pk=pk,
+    )
     products = list(sheet.products.select_related("field", "task"))
     scored = {p["id"]: p for p in sheet.score.get("products", [])} if sheet.score else {}
     lines_by_product: dict[str, list] = {}
@@ -501,8 +516,15 @@ def sheet_detail(request, pk: int):
             lines_by_product.setdefault(line["product_id"], []).append(line)
         else:
             general_lines.append(line)
+    late = selectors.excuses_after_approval(fetched_by=request.user, sheet=sheet)
     rows = [
-        {"p": p, "score": scored.get(p.code, {}), "lines": lines_by_product.get(p.code, [])} for p in products
+        {
+            "p": p,
+            "score": scored.get(p.code, {}),
+            "lines": lines_by_product.get(p.code, []),
+            "late_excuse": late.get(p.pk, ""),
+        }
+        for p in products
     ]
     if wants_xlsx(request):
         return _sheet_xlsx(sheet, rows)
@@ -517,6 +539,13 @@ def sheet_detail(request, pk: int):
             "actions": _actions(request.user, sheet),
             "manual_form": forms.ManualProductForm(),
             "sources": selectors.leader_sources(fetched_by=request.user, sheet=sheet),
+            "head_rating": (
+                selectors.head_rating(
+                    unit_id=sheet.unit_id, reading=sheet.rules.get("head_rating", "by_unit")
+                )
+                if sheet.role == "head"
+                else None
+            ),
         },
     )
 
@@ -569,7 +598,7 @@ def _sheet_xlsx(sheet: PeriodSheet, rows: list[dict]):
 @require_POST
 @login_required
 def sheet_step(request, pk: int, step: str):
-    sheet = get_visible_or_404(PeriodSheet, request.user, pk=pk)
+    sheet = get_object_or_404(selectors.with_subunit_heads(PeriodSheet, request.user), pk=pk)
     version = request.POST.get("version")
     points = {key[3:]: value for key, value in request.POST.items() if key.startswith("gp_")}
     try:
@@ -663,6 +692,33 @@ DISCIPLINE_SORTS = {
 }
 
 
+def _record_for_official(request, form, record, *, success: str, done: str, confirm=None):
+    """The record form of the discipline and conclusion lists: an official named by code within the
+    user's scope, an optional confirmation page, then the service. Returns (may record, a response
+    to send instead of the list page or None)."""
+    can_record = request.user.has_role("admin", "lead", "leadership", "unit_head")
+    if request.method != "POST":
+        return can_record, None
+    if not can_record:
+        raise PermissionDenied
+    if not form.is_valid():
+        return can_record, None
+    data = dict(form.cleaned_data)
+    official = official_by_code(fetched_by=request.user, code=data.pop("official_code"))
+    if official is None:
+        messages.error(request, _("Mã cán bộ: không tìm thấy cán bộ trong phạm vi của bạn."))
+        return can_record, None
+    if confirm is not None and request.POST.get("confirm") != "yes":
+        return can_record, confirm(official, data)
+    try:
+        record(actor=request.user, official=official, **data)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return can_record, None
+    messages.success(request, success)
+    return can_record, redirect(done)
+
+
 @login_required
 def discipline(request):
     query = request.GET.get("q", "").strip()
@@ -699,24 +755,15 @@ def discipline(request):
         )
         return xlsx_response("ky-luat.xlsx", headers, rows, sheet=_("Kỷ luật"))
     form = forms.DisciplineFormForm(request.POST or None)
-    can_record = request.user.has_role("admin", "lead", "leadership", "unit_head")
-    if request.method == "POST":
-        if not can_record:
-            raise PermissionDenied
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            official = official_by_code(fetched_by=request.user, code=data.pop("official_code"))
-            if official is None:
-                messages.error(request, _("Mã cán bộ: không tìm thấy cán bộ trong phạm vi của bạn."))
-            else:
-                try:
-                    services.discipline_record(actor=request.user, official=official, **data)
-                    messages.success(request, _("Đã ghi quyết định kỷ luật."))
-                    return redirect("evaluation:discipline")
-                except (ValidationError, PermissionDenied) as exc:
-                    if isinstance(exc, PermissionDenied):
-                        raise
-                    _errors(request, exc)
+    can_record, response = _record_for_official(
+        request,
+        form,
+        services.discipline_record,
+        success=_("Đã ghi quyết định kỷ luật."),
+        done="evaluation:discipline",
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "evaluation/discipline.html",
@@ -768,28 +815,18 @@ def conclusions(request):
         )
         return xlsx_response("ket-luan.xlsx", headers, rows, sheet=_("Kết luận"))
     form = forms.ConclusionForm(request.POST or None)
-    can_record = request.user.has_role("admin", "lead", "leadership", "unit_head")
-    if request.method == "POST":
-        if not can_record:
-            raise PermissionDenied
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            official = official_by_code(fetched_by=request.user, code=data.pop("official_code"))
-            if official is None:
-                messages.error(request, _("Mã cán bộ: không tìm thấy cán bộ trong phạm vi của bạn."))
-            elif request.POST.get("confirm") != "yes":
-                return render(
-                    request,
-                    "evaluation/conclusion_confirm.html",
-                    {"form": form, "official": official, "data": data},
-                )
-            else:
-                try:
-                    services.conclusion_record(actor=request.user, official=official, **data)
-                    messages.success(request, _("Đã ghi kết luận."))
-                    return redirect("evaluation:conclusions")
-                except ValidationError as exc:
-                    _errors(request, exc)
+    can_record, response = _record_for_official(
+        request,
+        form,
+        services.conclusion_record,
+        success=_("Đã ghi kết luận."),
+        done="evaluation:conclusions",
+        confirm=lambda official, data: render(
+            request, "evaluation/conclusion_confirm.html", {"form": form, "official": official, "data": data}
+        ),
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "evaluation/conclusions.html",
@@ -926,6 +963,12 @@ READINGS = [
         "§4 (chưa rõ)",
     ),
     ("min_months_worked", "Thời gian công tác tối thiểu để được xếp loại", "§6, §10.3"),
+    (
+        "head_rating",
+        "Người đứng đầu: đơn vị do tỉnh quản lý do Chủ tịch xếp loại, đơn vị thuộc cơ quan do thủ trưởng "
+        "cơ quan xếp loại (by_unit) hoặc mọi người đứng đầu do Chủ tịch (chairman)",
+        "§7, §10.3 (suy luận)",
+    ),
 ]
 
 

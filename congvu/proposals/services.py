@@ -154,6 +154,14 @@ def _year_classifications(official_ids: list[int], year: int) -> dict:
     return official_classifications(official_ids=official_ids, years=[year])
 
 
+def _head_rated_by_chairman(official, year: int, unit_id: int) -> bool:
+    """The evaluation app's rule (`head_rating`): the head of a unit managed by the province is rated
+    by the Chairman on the Director of Home Affairs' proposal; a sub-unit's head by his agency's head."""
+    from congvu.evaluation.selectors import head_rating_for
+
+    return head_rating_for(official=official, year=year, unit_id=unit_id).by_chairman
+
+
 def _overridden(official_ids, year: int) -> set[int]:
     """Officials whose discipline in `year` forces "không hoàn thành nhiệm vụ" (the evaluation app's
     rule: from khiển trách up, for a public-duty violation, effective in the year)."""
@@ -245,10 +253,12 @@ def _generate(report: DirectorReport, actor) -> list[Proposal]:
         leaders = _leaders(inspection)
         results = _year_classifications([o.pk for o, _s in leaders], year)
         overridden = _overridden([o.pk for o, _s in leaders], year)
-        for official, _subject in leaders:
+        for official, subject in leaders:
             result = results.get((official.pk, year))
             if result is None or result.decided or (official.pk, year) in classified:
                 continue
+            if subject == "head" and not _head_rated_by_chairman(official, year, inspection.unit_id):
+                continue  # a sub-unit's head: rated by the head of its agency, not on a proposal
             classified.add((official.pk, year))
             band, note = result.band, ""
             if official.pk in overridden and band != "khong_hoan_thanh":
@@ -430,6 +440,17 @@ def _check_proposal(
                 % {"name": official, "unit": unit.name},
             )
     if kind == ProposalKind.CLASSIFICATION:
+        heads_here = Appointment.objects.filter(
+            official=official, unit_id=unit.pk, role=AppointmentRole.HEAD, start__lte=date(int(year), 12, 31)
+        ).filter(Q(end__isnull=True) | Q(end__gte=date(int(year), 1, 1)))
+        if heads_here.exists() and not _head_rated_by_chairman(official, int(year), unit.pk):
+            raise ValidationError(
+                _(
+                    "Cán bộ: %(name)s là người đứng đầu %(unit)s, đơn vị thuộc cơ quan khác: do thủ "
+                    "trưởng cơ quan đó xếp loại, không đề xuất Chủ tịch UBND tỉnh."
+                )
+                % {"name": official, "unit": unit.name}
+            )
         if value != "khong_hoan_thanh" and official.pk in _overridden([official.pk], year):
             raise ValidationError(_("Nội dung đề xuất: ") + _override_message(official, year))
         duplicate = report.proposals.filter(kind=kind, official=official, year=year)
