@@ -14,6 +14,13 @@ records (never a Python loop over records):
    group), so it needs neither window functions (which differ between SQLite and PostgreSQL) nor the
    late records' individual values.
 
+For the whole register (a province-wide ranking: every unit, or one row) the records settled before
+the report date's month — received and completed, so their bucket and lateness can no longer change —
+are read from the rollups the importer keeps (`congvu.registers.rollups`), and only the others (the
+open ones, those completed in that month or later) go through the two queries, read from the index
+`*_settle_idx` alone. The figures are the same (tests compare both paths on random data); stale
+rollups (a calendar rebuilt since, records written without the importer) are simply not read.
+
 The other buckets follow by subtraction: open in time = with a deadline − done on time − done late −
 open overdue; no deadline = total − with a deadline. Each bucket is also available as a `Q`
 (`bucket_q`), so a page can list exactly the records behind a figure; the tests check that both agree.
@@ -47,6 +54,8 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Case, Count, DateField, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
@@ -243,8 +252,21 @@ def _group_expression(register: str, by: str | None):
 
 def _group_key(by: str | None, raw: Any) -> Any:
     if by == "month" and raw is not None:
-        return f"{raw:%Y-%m}"
+        return raw[:7] if isinstance(raw, str) else f"{raw:%Y-%m}"  # SQLite's raw rows: 'YYYY-MM-DD'
     return raw
+
+
+def _tuples(qs: QuerySet) -> list[tuple]:
+    """The rows of a grouped `values()` queryset as the database returns them, in its column order:
+    the lateness histogram has thousands of rows, and building a dict per row with Django's
+    per-value converters cost more than the query itself."""
+    try:
+        sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    except EmptyResultSet:
+        return []
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _labels(by: str | None, keys: list[Any]) -> dict[Any, tuple[str | None, str]]:
@@ -299,10 +321,11 @@ ALL_STAGE_KEYS = (*STAGE_KEYS, "completion_to_return")
 
 
 def _count_aggregates(register: str, as_of: date, detail: bool) -> dict[str, Any]:
+    # Not COUNT(id): the counts can then be read from an index alone (received_on is never empty).
     aggregates: dict[str, Any] = {
-        "total": Count("pk"),
+        "total": Count("*"),
         "with_deadline": Count("due_on"),
-        "done_on_time": Count("pk", filter=_core_q("done_on_time", as_of)),
+        "done_on_time": Count("received_on", filter=_core_q("done_on_time", as_of)),
     }
     if not detail:
         return aggregates
@@ -355,38 +378,102 @@ def _mean(total: int | None, n: int) -> float | None:
     return round(total / n, 2) if n and total is not None else None
 
 
+def _unfiltered(register: str, records: QuerySet) -> bool:
+    """Is `records` every record of the register (no filter, no scope), as a province-wide user's
+    ranking asks? Only then can the rollups stand for part of it."""
+    query = records.query
+    return (
+        records.model is register_model(register)
+        and not query.where.children
+        and not query.annotations
+        and not query.distinct
+        and not query.combinator
+        and query.low_mark == 0
+        and query.high_mark is None
+    )
+
+
+def _rolled_up(register: str, records: QuerySet, as_of: date, by: str | None, detail: bool) -> list | None:
+    """The rollup rows for `records` as of `as_of` (see `congvu.registers.rollups`), or None when the
+    figures must be computed live over every record."""
+    if detail or by not in (None, "unit") or not _unfiltered(register, records):
+        return None
+    from congvu.registers.rollups import rollup_rows
+
+    return rollup_rows(register, as_of.replace(day=1))
+
+
 def _compute(
-    register: str, records: QuerySet, as_of: date, by: str | None, detail: bool, with_total: bool = False
+    register: str,
+    records: QuerySet,
+    as_of: date,
+    by: str | None,
+    detail: bool,
+    with_total: bool = False,
+    rollups: bool = True,
 ) -> list[dict]:
     register_model(register)  # validates the register
     group = _group_expression(register, by)
-    base = records.filter(in_report_q(as_of)).order_by()
+    rolled = _rolled_up(register, records, as_of, by, detail) if rollups else None
+    if rolled is None:
+        parts = [records]
+    else:  # the settled records come from the rollups; the rest, live, through the settle indexes
+        from congvu.registers.rollups import live_parts
 
-    # 1. Counts per group.
+        parts = live_parts(records, as_of.replace(day=1))
     aggregates = _count_aggregates(register, as_of, detail)
-    if group is None:
-        count_rows = [{"grp": None, **base.aggregate(**aggregates)}]
-    else:
-        count_rows = list(_grouped(base, group).annotate(**aggregates))
-
-    # 2. Lateness histogram over the late records.
     as_of_ordinal = ordinal_on(as_of)
-    late = _grouped(
-        base.filter(_core_q("late", as_of)),
-        group,
-        is_open=Case(When(completed_on__lte=as_of, then=Value(0)), default=Value(1)),
-        days=_lateness_of_late(as_of, as_of_ordinal),
-    ).annotate(n=Count("pk"))
+    merged_counts: dict[Any, dict] = {}
     histograms: dict[Any, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     late_counts: dict[tuple[Any, int], int] = defaultdict(int)
     unknown: dict[Any, int] = defaultdict(int)
-    for row in late:  # aggregated rows: a few per distinct lateness value and group
-        key = _group_key(by, row.get("grp"))
-        late_counts[key, row["is_open"]] += row["n"]
-        if row["days"] is None:
-            unknown[key] += row["n"]
+    for part in parts:
+        base = part.filter(in_report_q(as_of)).order_by()
+
+        # 1. Counts per group.
+        if group is None:
+            part_counts = [{"grp": None, **base.aggregate(**aggregates)}]
         else:
-            histograms[key][row["days"]] += row["n"]
+            part_counts = list(_grouped(base, group).annotate(**aggregates))
+        for counts in part_counts:
+            if counts["grp"] in merged_counts:
+                into = merged_counts[counts["grp"]]
+                for name in aggregates:
+                    into[name] = (into[name] or 0) + (counts[name] or 0)
+            else:
+                merged_counts[counts["grp"]] = counts
+
+        # 2. Lateness histogram over the late records.
+        late = _grouped(
+            base.filter(_core_q("late", as_of)),
+            group,
+            is_open=Case(When(completed_on__lte=as_of, then=Value(0)), default=Value(1)),
+            days=_lateness_of_late(as_of, as_of_ordinal),
+        ).annotate(n=Count("*"))
+        for row in _tuples(late):  # (grp,) is_open, days, n: a few per distinct lateness and group
+            grp, (is_open, days, n) = (None, row) if group is None else (row[0], row[1:])
+            key = _group_key(by, grp)
+            late_counts[key, is_open] += n
+            if days is None:
+                unknown[key] += n
+            else:
+                histograms[key][days] += n
+
+    for unit_id, outcome, late_days, n in rolled or ():  # settled before R's month: in the report, done
+        grp = unit_id if group is not None else None
+        counts = merged_counts.setdefault(grp, {"grp": grp, **dict.fromkeys(aggregates, 0)})
+        counts["total"] += n
+        if outcome != "n":
+            counts["with_deadline"] += n
+        if outcome == "t":
+            counts["done_on_time"] += n
+        elif outcome == "l":
+            late_counts[grp, 0] += n
+            if late_days is None:
+                unknown[grp] += n
+            else:
+                histograms[grp][late_days] += n
+    count_rows = list(merged_counts.values())
 
     rows = []
     for counts in count_rows:
@@ -500,11 +587,22 @@ def compute_metrics(*, register: str, records: QuerySet, as_of: date, by: str | 
 
 
 def compute_buckets(
-    *, register: str, records: QuerySet, as_of: date, by: str | None = None, with_total: bool = False
+    *,
+    register: str,
+    records: QuerySet,
+    as_of: date,
+    by: str | None = None,
+    with_total: bool = False,
+    rollups: bool = True,
 ) -> list[dict]:
     """Only the buckets, the on-time rate and the lateness figures (the budgeted core: the province
     overview ranks every unit with it). Same rows as `compute_metrics` without the detail keys.
 
     `with_total` (with a grouping) appends the row of all groups together (key None), merged from the
-    groups' counts and histograms: exact, and without a second pass over the records."""
-    return _compute(register, records, as_of, by, detail=False, with_total=with_total)
+    groups' counts and histograms: exact, and without a second pass over the records.
+
+    When `records` is the whole register (a province-wide user) and the rows are per unit or one row,
+    the records settled before the report date's month are read from the rollups the importer keeps
+    (`congvu.registers.rollups`), and only the others are computed live — the same figures (tests
+    compare both); `rollups=False` computes everything live."""
+    return _compute(register, records, as_of, by, detail=False, with_total=with_total, rollups=rollups)

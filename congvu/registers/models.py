@@ -118,6 +118,13 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["unit", "received_on", "due_on", "completed_on"], name="task_metrics_idx"),
             models.Index(fields=["responsible", "received_on"], name="task_responsible_idx"),
+            # The records the rollups leave to the live computation (`congvu.registers.rollups`).
+            models.Index(fields=["completed_on", "unit", "received_on", "due_on"], name="task_settle_idx"),
+            models.Index(
+                fields=["received_on"],
+                condition=models.Q(completed_on__lt=models.F("received_on")),
+                name="task_completed_early_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -250,6 +257,13 @@ class Dossier(models.Model):
             models.Index(fields=["field", "received_on"], name="dossier_field_idx"),
             # The register's default order (newest first) on a million rows.
             models.Index(fields=["received_on"], name="dossier_received_idx"),
+            # The records the rollups leave to the live computation (`congvu.registers.rollups`).
+            models.Index(fields=["completed_on", "unit", "received_on", "due_on"], name="dossier_settle_idx"),
+            models.Index(
+                fields=["received_on"],
+                condition=models.Q(completed_on__lt=models.F("received_on")),
+                name="dossier_completed_early_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -465,3 +479,52 @@ def _add_workday_relations(model: type[models.Model], date_fields: tuple[str, ..
 
 _add_workday_relations(Task, ("received_on", "handled_on", "advised_on", "due_on", "completed_on"))
 _add_workday_relations(Dossier, ("received_on", "due_on", "completed_on", "returned_on"))
+
+
+# --- Rollups of the settled records (the province-wide figures) --------------------------
+
+
+class RegisterRollup(models.Model):
+    """How many records of a unit settled in a month, by outcome and lateness: the province ranking's
+    figures for the records that no report date can change any more (`congvu.registers.rollups`).
+
+    A record is settled once it is both received and completed: in the month of the later of the two
+    dates. As of any report date R on or after that month, it is in the report, done, and on time, late
+    by `late_days` working days (None: a date outside the calendar), or without a deadline."""
+
+    class Outcome(models.TextChoices):
+        ON_TIME = "t", _("Hoàn thành đúng hạn")
+        LATE = "l", _("Hoàn thành quá hạn")
+        NO_DEADLINE = "n", _("Không thời hạn")
+
+    register = models.CharField(_("sổ"), max_length=10)
+    unit_id = models.IntegerField(_("đơn vị"))  # the records' unit, not a relation: rebuilt, never edited
+    settled_month = models.DateField(_("tháng hoàn tất"))
+    outcome = models.CharField(_("kết quả"), max_length=1, choices=Outcome.choices)
+    late_days = models.IntegerField(_("số ngày làm việc chậm"), null=True)
+    n = models.IntegerField(_("số bản ghi"))
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp sẵn")
+        verbose_name_plural = _("số liệu tổng hợp sẵn")
+        indexes = [models.Index(fields=["register", "settled_month"], name="rollup_register_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.register} {self.unit_id} {self.settled_month:%m/%Y} {self.outcome}: {self.n}"
+
+
+class RollupState(models.Model):
+    """What a register's rollups were built from: its data version and the working-day calendar. The
+    engine reads the rollups only while both are still the same (`congvu.registers.rollups`)."""
+
+    register = models.CharField(_("sổ"), max_length=10, primary_key=True)
+    data_token = models.CharField(_("mã phiên bản dữ liệu"), max_length=32)
+    calendar = models.CharField(_("dấu lịch ngày làm việc"), max_length=64)
+    built_at = models.DateTimeField(_("tổng hợp lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("trạng thái số liệu tổng hợp sẵn")
+        verbose_name_plural = _("trạng thái số liệu tổng hợp sẵn")
+
+    def __str__(self) -> str:
+        return f"{self.register}: {self.data_token}"

@@ -21,11 +21,12 @@ AS_OF = {"as_of": "05/05/2025"}
 # A cold key adds the figure queries and the cache write.
 # The ranking's cold key adds the lineage links and the current units (2 queries), and, when a current
 # unit absorbed a unit with records (T-SXD-CU's task B; it has no dossier), the late records' histogram
-# per unit with ord(R) (2 more) for the merged rows' lateness figures.
+# per unit with ord(R) (2 more) for the merged rows' lateness figures. A province-wide ranking also
+# asks whether the rollups are valid (1 query: none here, no import built them, so all is live).
 PAGES = {
     # name: (user, url name, args, params, cold, warm)
-    "overview": ("lead", "metrics:overview", [], AS_OF, 20, 7),
-    "overview_dossiers": ("lead", "metrics:overview", [], {**AS_OF, "register": "dossiers"}, 18, 7),
+    "overview": ("lead", "metrics:overview", [], AS_OF, 21, 7),
+    "overview_dossiers": ("lead", "metrics:overview", [], {**AS_OF, "register": "dossiers"}, 19, 7),
     "overview_unit_user": ("focal", "metrics:overview", [], AS_OF, 22, 9),
     "unit": ("lead", "metrics:unit", ["T-SXD"], AS_OF, 37, 12),
     "unit_unit_user": ("focal", "metrics:unit", ["T-SXD"], AS_OF, 39, 14),
