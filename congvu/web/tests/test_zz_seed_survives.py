@@ -19,3 +19,13 @@ def test_seeded_rows_are_present_after_the_transactional_and_browser_tests():
     assert WorkdayOrdinal.objects.exists()
     assert CalendarDay.objects.filter(document_number="8726/VPCP-KGVX").exists()  # decisions for 2025
     assert Field.objects.filter(code="xay-dung").exists()
+
+
+def test_the_restored_rows_are_exactly_the_serialized_ones():
+    """The batched restore of congvu/conftest.py puts back every serialized row with every value
+    (no auto_now stamping, nothing missing, nothing extra): serializing again gives the same text."""
+    from django.db import connection
+
+    contents = connection._test_serialized_contents
+    assert '"model": "workdays.workdayordinal"' in contents
+    assert connection.creation.serialize_db_to_string() == contents
