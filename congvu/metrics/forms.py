@@ -145,6 +145,7 @@ class RankingParams:
         from django.conf import settings
 
         form = RankingForm(request.GET)
+        form.fields["min_records"].widget.attrs["placeholder"] = str(settings.RANKING_MIN_RECORDS)
         form.is_valid()
         data = form.cleaned_data
         min_records = data.get("min_records")

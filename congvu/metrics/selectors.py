@@ -186,8 +186,10 @@ def province_ranking(
 
     By default (`with_predecessors`) one row per unit current on `as_of`, counting its own records
     and those of every unit it absorbed — the same records as its scorecard page; units merged away
-    or dissolved by then have no row. Without predecessors: every unit with records, former ones too,
-    each over its own records only ("as they were").
+    or dissolved by then have no row; a unit split in two counts under both successors, as on
+    both their scorecards (so the rows may add up to more than the total row). Without
+    predecessors: every unit with records, former ones too, each over its own records only ("as
+    they were").
 
     Each row adds to the engine's: `judged` (n = done on time + done late + open overdue, the
     denominator of the rate), `wilson_low` and `wilson_high` (its 95 % Wilson interval, None when n is
