@@ -8,21 +8,6 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def query_replace(context, **kwargs):
-    """The current query string (without "?") with some parameters replaced; an empty value drops one.
-
-    Superseded by Django's `{% querystring %}` (issue #12): kept only for the metrics and registers
-    templates until they are converted, then removed."""
-    query = context["request"].GET.copy()
-    for key, value in kwargs.items():
-        if value is None or value == "":
-            query.pop(key, None)
-        else:
-            query[key] = value
-    return query.urlencode()
-
-
-@register.simple_tag(takes_context=True)
 def sort_header(context, key, label):
     """A column header that sorts by `key`, toggling the direction, with an arrow on the active one.
     The link is Django's `{% querystring sort=… page=None %}`: the other parameters are kept, the
