@@ -252,3 +252,29 @@ def test_predecessor_sets_agree_with_the_scorecards_lineage_function(personas):
     sets = _predecessor_sets(ids)
     assert sets == {pk: unit_with_predecessor_ids(pk) for pk in ids}
     assert sets[c.pk] == {a.pk, b.pk, c.pk, d.pk}
+
+
+def test_worst_first_is_one_click_away_and_keeps_the_filters(client, world):
+    client.force_login(world.personas.lead)
+    body = _get(client, min_records=1, register="dossiers").content.decode()
+    toggle = body.split('data-testid="ranking-order"')[1].split("</div>")[0]
+    assert "order=worst" in toggle and "min_records=1" in toggle and "register=dossiers" in toggle
+
+
+def test_a_split_units_records_count_under_both_successors_as_on_their_scorecards(client, personas, calendar):
+    old = _unit("T-X-GOC", "Xã Gốc", valid_to=date(2025, 2, 28))
+    east, west = _unit("T-X-DONG", "Xã Đông"), _unit("T-X-TAY", "Xã Tây")
+    _merge(old, east)
+    _merge(old, west)
+    _tasks(old, "GOC", on_time=1, late=1)
+    _tasks(east, "DONG", on_time=3)
+    client.force_login(personas.lead)
+
+    response = _get(client, min_records=1)
+    rows = {line["row"]["code"]: line["row"] for line in response.context["ranked"]}
+    assert set(rows) == {"T-X-DONG", "T-X-TAY"}
+    assert (rows["T-X-DONG"]["done_on_time"], rows["T-X-DONG"]["judged"]) == (4, 5)
+    assert (rows["T-X-TAY"]["done_on_time"], rows["T-X-TAY"]["judged"]) == (1, 2)
+    for code in ("T-X-DONG", "T-X-TAY"):
+        summary = client.get(reverse("metrics:unit", args=[code]), AS_OF).context["summary"]
+        assert summary["on_time_rate"] == rows[code]["on_time_rate"]
