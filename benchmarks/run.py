@@ -571,10 +571,10 @@ def _misses(r: dict) -> list[str]:
             )
         out.append(
             f"- Metrics on {name}: {seconds:.3f} s, {seconds / budget:.1f}× the {budget} s budget"
-            f"{polars_note}. The work is two scans of the 1M-row dossier table (the counts; the late "
-            "records' lateness histogram through hash joins on the ordinal table); on PostgreSQL both are "
-            "sequential scans of a ~190 MB heap, which the planner rightly prefers to the covering index "
-            "(forcing the index was slower), so the figure follows the shared CPU."
+            f"{polars_note}. The records settled before the report's month come from the rollups "
+            "(`congvu/registers/rollups.py`), the rest from index-only scans of `*_settle_idx`; what "
+            "remains is a dozen round trips and the Python merge of the histograms, so the figure "
+            "follows the shared CPU (see `docs/SCALING.md` for server time against CPU time)."
         )
     ratio = _official_ratio(r)
     if ratio is not None and ratio < BUDGETS["official_vs_template"]:
@@ -592,11 +592,14 @@ def _misses(r: dict) -> list[str]:
 
 NOTES = """## How the engine gets these numbers
 
-- Two grouped queries per register (`congvu/metrics/engine.py`): a scan of the covering index
-  `(unit, received_on, due_on, completed_on)` for the counts, and a histogram of lateness over the late
-  records only, `GROUP BY unit, done/open, lateness`, where lateness comes from LEFT JOINs of the date
-  columns on `WorkdayOrdinal` (hash joins on PostgreSQL). Mean, median and maximum are read off the
-  histogram, so the median needs no window function and no per-record values.
+- Two grouped queries per register (`congvu/metrics/engine.py`): the counts, and a histogram of
+  lateness over the late records only, `GROUP BY unit, done/open, lateness`, where lateness comes from
+  LEFT JOINs of the date columns on `WorkdayOrdinal` (hash joins on PostgreSQL). Mean, median and
+  maximum are read off the histogram, so the median needs no window function and no per-record values.
+- For all units, the records already settled (received and completed before the report date's month)
+  come from rollups the importer rebuilds in its write transaction (`congvu/registers/rollups.py`); only
+  the open and recent records go through the two queries, read index-only from
+  `(completed_on, unit, received_on, due_on)`. The cross-check below compares that path with polars.
 - The full scorecard (stage durations receipt → completion → return, apology slips) joins the ordinal
   table on every completed record: cheap on PostgreSQL, several seconds on SQLite for 1M dossiers. The
   pages compute it per unit or per official, where it is a few thousand records.
