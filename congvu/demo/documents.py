@@ -13,6 +13,7 @@ from congvu.documents import services
 from congvu.documents.contexts import Target
 from congvu.documents.kinds import INSPECTION
 from congvu.inspections.models import Inspection
+from congvu.inspections.workflow import InspectionStatus as S
 from congvu.org.models import Unit
 from congvu.org.selectors import unit_head_on
 
@@ -39,7 +40,7 @@ def build(ctx) -> None:
     services.number_counter_set(actor=admin, issuer=issuer, year=2026, number_code="KH", last_number=15)
     issued = 0
     notified = (
-        Inspection.objects.filter(status="notified", kind="scheduled")
+        Inspection.objects.filter(status=S.NOTIFIED, kind="scheduled")
         .select_related("unit")
         .order_by("pk")
         .first()
@@ -52,7 +53,7 @@ def build(ctx) -> None:
             actor=lead, document=draft, issued_on=date(2026, notified.decision_date.month, 5)
         )
         issued += 1
-    surprise = Inspection.objects.filter(kind="surprise", status="on_site").order_by("pk").first()
+    surprise = Inspection.objects.filter(kind="surprise", status=S.ON_SITE).order_by("pk").first()
     drafts = 0
     if surprise is not None:
         services.document_draft_open(

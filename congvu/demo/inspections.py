@@ -20,30 +20,31 @@ from congvu.accounts.models import Role, User
 from congvu.accounts.services import user_create
 from congvu.inspections import services
 from congvu.inspections.models import ChecklistItem, Inspection
+from congvu.inspections.workflow import InspectionStatus as S
 from congvu.org.models import Unit, UnitKind
 
 PERIOD = (date(2025, 7, 1), date(2025, 12, 31))
 
 # The order of the workflow, for a scheduled inspection; each demo inspection stops at one status.
 SCHEDULED_PATH = [
-    "decided",
-    "notified",
-    "self_report_received",
-    "on_site",
-    "minutes_signed",
-    "concluded",
-    "remediation",
-    "closed",
+    S.DECIDED,
+    S.NOTIFIED,
+    S.SELF_REPORT_RECEIVED,
+    S.ON_SITE,
+    S.MINUTES_SIGNED,
+    S.CONCLUDED,
+    S.REMEDIATION,
+    S.CLOSED,
 ]
 
 # unit name (current department) -> (plan month, the status its inspection is left in)
 OTHER_DEPARTMENTS = [
-    ("Sở Tư pháp", 3, "closed"),
-    ("Sở Tài chính", 4, "concluded"),
-    ("Sở Y tế", 5, "minutes_signed"),
-    ("Sở Công Thương", 6, "self_report_received"),
-    ("Sở Giáo dục và Đào tạo", 8, "decided"),
-    ("Sở Nông nghiệp và Môi trường", 11, "draft"),
+    ("Sở Tư pháp", 3, S.CLOSED),
+    ("Sở Tài chính", 4, S.CONCLUDED),
+    ("Sở Y tế", 5, S.MINUTES_SIGNED),
+    ("Sở Công Thương", 6, S.SELF_REPORT_RECEIVED),
+    ("Sở Giáo dục và Đào tạo", 8, S.DECIDED),
+    ("Sở Nông nghiệp và Môi trường", 11, S.DRAFT),
 ]
 
 # Invented people for the departments without demo accounts: (focal point, head).
@@ -145,10 +146,10 @@ class Walker:
             if self.inspection.status == stop:
                 break
             getattr(self, f"before_{status}", lambda: None)()
-            actor = {"decided": self.lead, "concluded": self.lead, "closed": self.lead}.get(
+            actor = {S.DECIDED: self.lead, S.CONCLUDED: self.lead, S.CLOSED: self.lead}.get(
                 status, self.inspector
             )
-            if status == "self_report_received":
+            if status == S.SELF_REPORT_RECEIVED:
                 actor = self.focal
             self.move(status, actor)
             getattr(self, f"after_{status}", lambda: None)()
@@ -366,7 +367,7 @@ def build(ctx) -> None:
             "Phương pháp: đơn vị tự kiểm tra, Đoàn kiểm tra trực tiếp, chọn mẫu ngẫu nhiên hồ sơ."
         ),
     )
-    targets = [(sxd, 9, "remediation", sxd_focal, sxd_head), (xa, 10, "notified", xa_focal, xa_head)]
+    targets = [(sxd, 9, S.REMEDIATION, sxd_focal, sxd_head), (xa, 10, S.NOTIFIED, xa_focal, xa_head)]
     for index, (name, month, stop) in enumerate(OTHER_DEPARTMENTS):
         unit = _department(name)
         if unit is None or unit.pk == sxd.pk:
@@ -400,7 +401,7 @@ def build(ctx) -> None:
         services.team_member_add(actor=lead, inspection=inspection, user=inspector, role="member")
         walker = Walker(ctx, inspection, lead, inspector, focal, head, n)
         inspection = walker.walk(SCHEDULED_PATH, stop)
-        if stop == "remediation":
+        if stop == S.REMEDIATION:
             # The later recommendation reported and accepted; the earlier one left open: overdue on the
             # dashboard once its deadline has passed.
             remediate(walker, inspection.recommendations.order_by("-deadline", "-pk").first(), accept=True)
@@ -419,9 +420,9 @@ def build(ctx) -> None:
     )
     services.team_member_add(actor=lead, inspection=surprise, user=inspector, role="head")
     walker = Walker(ctx, surprise, lead, inspector, sxd_focal, sxd_head, 50)
-    walker.move("decided", lead)
+    walker.move(S.DECIDED, lead)
     walker.after_decided()
-    walker.move("on_site", inspector, note="Đoàn đến lúc 7 giờ 30, không báo trước.")
+    walker.move(S.ON_SITE, inspector, note="Đoàn đến lúc 7 giờ 30, không báo trước.")
     services.checklist_instantiate(actor=inspector, inspection=surprise)
     unit_sheet = surprise.checklists.get(subject="unit")
     services.checklist_save(
@@ -429,7 +430,7 @@ def build(ctx) -> None:
         checklist=unit_sheet,
         entries=[(i.pk, i.version, "passed", "") for i in unit_sheet.items.order_by("order")[:4]],
     )
-    counts["on_site"] = counts.get("on_site", 0) + 1
+    counts[S.ON_SITE] = counts.get(S.ON_SITE, 0) + 1
 
     draft_plan = services.plan_create(
         actor=inspector, year=2027, title="Kế hoạch kiểm tra công vụ năm 2027 (dự thảo)"

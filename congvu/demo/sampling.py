@@ -27,6 +27,7 @@ from datetime import date, timedelta
 from congvu.accounts.models import User
 from congvu.demo.inspections import _pdf
 from congvu.inspections.models import Inspection
+from congvu.inspections.workflow import InspectionStatus as S
 from congvu.org.selectors import unit_with_predecessor_ids
 from congvu.registers.models import Dossier
 from congvu.sampling import services
@@ -35,10 +36,10 @@ from congvu.sampling.policy import WORKING_STATUSES
 
 # inspection status -> how far its sample has gone (at most one sample per stage, in this order).
 STAGES = [
-    ("minutes_signed", "reviewed"),
-    ("on_site", "reviewing"),
-    ("self_report_received", "drawn"),
-    ("notified", "committed"),
+    (S.MINUTES_SIGNED, "reviewed"),
+    (S.ON_SITE, "reviewing"),
+    (S.SELF_REPORT_RECEIVED, "drawn"),
+    (S.NOTIFIED, "committed"),
 ]
 # stage -> (expected deviation rate, minimum per field)
 SIZES = {"reviewed": ("0.01", 3), "reviewing": ("0", 2), "drawn": ("0", 2), "committed": ("0.01", 2)}

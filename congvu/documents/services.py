@@ -261,10 +261,11 @@ def _record_on_inspection(actor, document: Document) -> None:
         return
     from congvu.inspections import services as inspection_services
     from congvu.inspections.models import Inspection
+    from congvu.inspections.workflow import InspectionStatus
 
     inspection = Inspection.objects.get(pk=document.inspection_id)
     number_field, date_field = fields
-    if getattr(inspection, number_field) or inspection.status == "closed":
+    if getattr(inspection, number_field) or inspection.status == InspectionStatus.CLOSED:
         return
     inspection_services.inspection_update(
         actor=actor,

@@ -8,13 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from congvu.inspections import policy as inspection_policy
-from congvu.inspections.workflow import WORKING_STATUSES, status_label
+from congvu.inspections.workflow import SIGNED_STATUSES, WORKING_STATUSES, InspectionStatus, status_label
 
 # The team may create a sample while the inspection is being prepared, and draw, extend and review
 # while it works (decided … minutes signed).
-CREATE_STATUSES = frozenset({"draft"}) | WORKING_STATUSES
+CREATE_STATUSES = frozenset({InspectionStatus.DRAFT}) | WORKING_STATUSES
 # The inspected unit sees the reviews and results once the minutes are signed by both sides.
-UNIT_SEES_REVIEWS = frozenset({"minutes_signed", "concluded", "remediation", "closed"})
+UNIT_SEES_REVIEWS = SIGNED_STATUSES
 
 
 def is_team(user, inspection) -> bool:

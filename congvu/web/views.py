@@ -56,8 +56,11 @@ def home(request):
     """The home page says what the user must do next (their to-do list, by role), what is overdue,
     and the inspections in progress."""
     from congvu.inspections.selectors import inspection_list
+    from congvu.inspections.workflow import InspectionStatus
 
-    in_progress = inspection_list(fetched_by=request.user).exclude(status__in=["draft", "closed"])
+    in_progress = inspection_list(fetched_by=request.user).exclude(
+        status__in=[InspectionStatus.DRAFT, InspectionStatus.CLOSED]
+    )
     context = {
         "todo": _todo(request.user, timezone.localdate()),
         "inspections_in_progress": in_progress.select_related("unit").order_by("-pk")[:8],

@@ -27,7 +27,7 @@ from congvu.api.schemas import (
     page_of,
 )
 from congvu.inspections import selectors, services
-from congvu.inspections.models import FindingCategory, ResponseStatus, Severity
+from congvu.inspections.models import FindingCategory, Severity
 from congvu.org.models import Official
 from congvu.registers.models import Dossier, Task
 
@@ -130,12 +130,14 @@ def recommendation_detail(request, pk: int = id_path()):
 
 
 def _report_out(report, user) -> dict:
-    """The team reads the unit's text only once the unit head approved it (as on the page)."""
-    shown = getattr(user, "is_unit_role", False) or report.response_status == ResponseStatus.APPROVED
+    """The team reads the unit's text only once the unit head approved it (as on the page): the
+    selector decides (`answer_visible`, `answer_text`)."""
+    if not hasattr(report, "answer_visible"):  # a row fresh from a service: read back through the scope
+        report = selectors.response_get(fetched_by=user, kind="report", pk=report.pk)
     return {
         "id": report.pk,
         "recommendation": report.recommendation_id,
-        "response_text": report.response_text if shown else None,
+        "response_text": report.answer_text if report.answer_visible else None,
         "response_status": report.response_status,
         "submitted_at": report.submitted_at,
         "approved_at": report.approved_at,
@@ -154,7 +156,11 @@ def _report_out(report, user) -> dict:
 )
 def reports(request, pk: int = id_path(), limit: int = limit_query(), offset: int = offset_query()):
     recommendation = selectors.recommendation_get(fetched_by=request.user, pk=pk)
-    page = paginate(recommendation.reports.order_by("pk"), limit=limit, offset=offset)
+    page = paginate(
+        selectors.reports_for(fetched_by=request.user, recommendation=recommendation),
+        limit=limit,
+        offset=offset,
+    )
     page["items"] = [_report_out(r, request.user) for r in page["items"]]
     return page
 
