@@ -35,7 +35,7 @@ from congvu.inspections.models import (
     Inspection,
     Recommendation,
 )
-from congvu.inspections.workflow import status_label
+from congvu.inspections.workflow import CONCLUDED_STATUSES, status_label
 from congvu.org.models import Appointment, AppointmentRole, Official, Unit
 from congvu.org.selectors import unit_with_predecessor_ids
 from congvu.proposals import policy
@@ -74,8 +74,8 @@ PROPOSAL_FIELDS += ["origin", "version"]
 DECISION_FIELDS = ["proposal", "outcome", "value", "document_number", "document_date", "signed_by"]
 DECISION_FIELDS += ["effective_date", "note", "on_behalf", "discipline_record", "year_result"]
 
-# Inspections whose conclusion has been issued: the ones a report may cover.
-CONCLUDED_STATUSES = ("concluded", "remediation", "closed")
+# Inspections whose conclusion has been issued (the ones a report may cover): CONCLUDED_STATUSES,
+# defined with every other status set in inspections/workflow.py.
 
 
 def _notify(users, text: str, report: DirectorReport, key: str) -> None:
