@@ -17,11 +17,12 @@ generator, imported into a fresh PostgreSQL database through the real importer, 
    load average beside them.
 
     python benchmarks/scale.py [--dossiers 10000000] [--chunk 1000000] [--db congvu_scale]
-                               [--measure-only] [--no-write] [--drop]
+                               [--measure-only] [--report-only] [--no-write] [--drop]
 
 `--measure-only` measures what an earlier (possibly interrupted) run left in the database; the import
-figures of that run are read back from benchmarks/data/scale-progress.json. `--drop` drops the database
-at the end. Run it niced: the machine is shared (`nice -n 10 python benchmarks/scale.py`).
+figures of that run are read back from benchmarks/data/scale-progress.json. `--report-only` rewrites the
+BENCHMARKS.md section from the figures saved in benchmarks/data/scale-results.json. `--drop` drops the
+database at the end. Run it niced: the machine is shared (`nice -n 10 python benchmarks/scale.py`).
 """
 
 from __future__ import annotations
