@@ -144,6 +144,10 @@ def slips_import(*, actor, path, source: str = "import", unit=None, dry_run: boo
         item = _row(result, rowno, cells, at, clean)
         if item is not None:
             buffer.append(item)
+    for p in sheet.problems:  # control characters, in any column
+        name = next((LABELS[k] for k, i in at.items() if i == p.column), "")
+        message = p.message if name else f"Cột {column_letter(p.column)}: {p.message}"
+        _error(result, p.row, p.column, name, p.value, message)
     if header_row is None:
         _error(
             result, None, None, "", "", "Không tìm thấy dòng tiêu đề có các cột Mã hồ sơ, Bên giao, Bên nhận."
