@@ -44,6 +44,7 @@ from congvu.registers.notes import parse as parse_notes
 from congvu.registers.official import SCAN as OFFICIAL_SCAN
 from congvu.registers.official import Catalogue, OfficialForm, adapt
 from congvu.registers.readers import UnreadableFile, column_letter, open_sheet
+from congvu.registers.rollups import rollup_rebuild
 from congvu.registers.staging import Stage, StageColumn
 from congvu.registers.validation import (
     FIELD_DEPUTY,
@@ -416,6 +417,8 @@ class _Importer:
             self.finish(Status.REJECTED)
             return
         self.column_offset = sheet.column_offset
+        if sheet.encoding == "cp1258":
+            self.notes.append("Tệp CSV được đọc theo bảng mã Windows-1258 (tiếng Việt).")
         if self._wrong_register(sheet):
             return
         if self.spec.name == "dossiers":
@@ -433,12 +436,14 @@ class _Importer:
         try:
             found = self._header(sheet.rows)
             if found is None:
+                self._sheet_problems(sheet, 0, [])
                 self.finish(Status.REJECTED)
                 return
             header_row, header_cells, rows = found
             groups = self._plan(header_row, header_cells)
             stage.create()
             self._validate(rows, stage, header_row, sheet.estimated_rows)
+            self._sheet_problems(sheet, header_row, header_cells)
             stage.finish()
             self._set_checks(stage)
             self._write_notes()
@@ -461,6 +466,7 @@ class _Importer:
                         all_new=counts[0] == stage.rows,
                     )
                     data_version_bump(register=self.spec.name)  # cached figures: new key, same commit
+                    rollup_rebuild(register=self.spec.name)  # the ranking's rollups, same commit
                 if "notes" in groups:
                     self._store_events(stage)
                 self.finish(Status.STORED, counts=counts)
@@ -817,6 +823,17 @@ class _Importer:
                 values[slot] = None
                 bad.add(slot)
         return bad
+
+    def _sheet_problems(self, sheet, header_row: int, header_cells: list) -> None:
+        """The cells the reader refused whatever their column (a control character), as errors."""
+        for p in sheet.problems:
+            named = p.row >= header_row and p.column < len(header_cells)
+            header = cell_text(header_cells[p.column]).strip() if named else ""
+            letter = column_letter(p.column + self.column_offset)
+            self.error(
+                p.row, p.column, header, p.value, p.message if header else f"Cột {letter}: {p.message}"
+            )
+        self.error_count += sheet.problem_count - len(sheet.problems)
 
     def _special_row(self, cells, after_header: bool) -> str | None:
         texts = [t for t in (cell_text(c).strip() for c in cells) if t]
