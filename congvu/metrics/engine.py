@@ -498,11 +498,21 @@ def _compute(
     return rows
 
 
+def lateness_figures(histogram_map: dict[int, int]) -> dict[str, float | int | None]:
+    """The mean, median and maximum working days late of late records given as {days late: count}
+    (records with a known lateness only): the figures of a row, and of rows merged from several."""
+    histogram = sorted(histogram_map.items())
+    late_known = sum(n for _, n in histogram)
+    return {
+        "late_days_mean": _mean(sum(v * n for v, n in histogram), late_known),
+        "late_days_median": _median(histogram),
+        "late_days_max": histogram[-1][0] if histogram else None,
+    }
+
+
 def _row(register, by, key, counts, late_pair, histogram_map, unknown, detail) -> dict:
     done_late, open_overdue = late_pair
     on_time, with_deadline, total = counts["done_on_time"], counts["with_deadline"], counts["total"]
-    histogram = sorted(histogram_map.items())
-    late_known = sum(n for _, n in histogram)
     row = {
         "group_by": by,
         "key": key,
@@ -516,9 +526,7 @@ def _row(register, by, key, counts, late_pair, histogram_map, unknown, detail) -
         "no_deadline": total - with_deadline,
         "on_time_rate": _rate(on_time, on_time + done_late + open_overdue),
         "late_total": done_late + open_overdue,
-        "late_days_mean": _mean(sum(v * n for v, n in histogram), late_known),
-        "late_days_median": _median(histogram),
-        "late_days_max": histogram[-1][0] if histogram else None,
+        **lateness_figures(histogram_map),
         "late_days_unknown": unknown,
     }
     if detail:

@@ -19,6 +19,7 @@ from congvu.metrics.engine import (
     bucket_q,
     compute_buckets,
     compute_metrics,
+    lateness_figures,
     official_field,
     register_model,
 )
@@ -112,21 +113,6 @@ def _late_histograms(records: QuerySet, as_of: date) -> dict[int, dict[int | Non
     return histograms
 
 
-def _median(histogram: list[tuple[int, int]]) -> float | None:
-    """Median of a multiset given as sorted (value, count) pairs (as the engine reads it)."""
-    n = sum(count for _value, count in histogram)
-    if not n:
-        return None
-    middle = [(n - 1) // 2, n // 2]
-    found, seen = [], 0
-    for value, count in histogram:
-        while middle and middle[0] < seen + count:
-            found.append(value)
-            middle.pop(0)
-        seen += count
-    return (found[0] + found[1]) / 2
-
-
 def _lineage_links() -> list[tuple[int, int]]:
     """Every (predecessor, successor) link, in one query (a few thousand at most). Unscoped, as the
     scorecard's own `unit_with_predecessor_ids`: the records counted are scoped anyway."""
@@ -163,11 +149,7 @@ def _merged_row(unit: tuple[int, str, str], rows: list[dict], histogram: dict[in
         row[name_] = sum(r[name_] for r in rows)
     judged = row["done_on_time"] + row["done_late"] + row["open_overdue"]
     row["on_time_rate"] = round(row["done_on_time"] / judged, 4) if judged else None
-    known = sorted((days, n) for days, n in histogram.items() if days is not None)
-    late_known = sum(n for _days, n in known)
-    row["late_days_mean"] = round(sum(d * n for d, n in known) / late_known, 2) if late_known else None
-    row["late_days_median"] = _median(known)
-    row["late_days_max"] = known[-1][0] if known else None
+    row.update(lateness_figures({days: n for days, n in histogram.items() if days is not None}))
     return row
 
 
