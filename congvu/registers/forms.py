@@ -4,63 +4,12 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from congvu.org.models import Field
-from congvu.registers.models import AssigningAuthority, ImportRun, ProductType
-from congvu.registers.selectors import register_units
+from congvu.registers.models import ImportRun
 
 DEFAULT_SOURCE = "import"
 ACCEPTED_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm", ".ods"}
 # Binary workbooks are not measured before reading (registers.guard): saved again as .xlsx they are.
 BINARY_SUFFIXES = {".xls", ".xlsb"}
-
-
-class RegisterFilterForm(forms.Form):
-    """The filters of a register list (GET). Units offered are those the user may see."""
-
-    q = forms.CharField(label=_("Tìm"), required=False)
-    unit = forms.ModelChoiceField(
-        label=_("Đơn vị"), queryset=None, required=False, empty_label=_("Mọi đơn vị")
-    )
-    field = forms.ModelChoiceField(
-        label=_("Lĩnh vực"),
-        queryset=Field.objects.order_by("name"),
-        required=False,
-        empty_label=_("Mọi lĩnh vực"),
-    )
-    official = forms.CharField(label=_("Cán bộ"), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = register_units(fetched_by=user)
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
-        return {
-            "query": data["q"].strip(),
-            "unit": data["unit"],
-            "field_id": data["field"].pk if data["field"] else None,
-            "official": data["official"].strip(),
-        }
-
-
-class TaskFilterForm(RegisterFilterForm):
-    authority = forms.ChoiceField(
-        label=_("Cơ quan giao"),
-        choices=[("", _("Mọi cơ quan giao")), *AssigningAuthority.choices],
-        required=False,
-    )
-    product_type = forms.ChoiceField(
-        label=_("Loại sản phẩm"), choices=[("", _("Mọi loại sản phẩm")), *ProductType.choices], required=False
-    )
-
-    def filters(self) -> dict:
-        result = super().filters()
-        if result:
-            result["authority"] = self.cleaned_data["authority"]
-            result["product_type"] = self.cleaned_data["product_type"]
-        return result
 
 
 class ImportForm(forms.Form):

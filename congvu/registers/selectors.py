@@ -13,7 +13,8 @@ from congvu.org.selectors import unit_with_predecessor_ids
 from congvu.registers.models import Dossier, ImportRun, Task
 
 
-def _officials_matching(text: str) -> QuerySet:
+def officials_matching(text: str) -> QuerySet:
+    """The officials whose code is `text` or whose name contains it, with or without diacritics."""
     folded = fold(text)
     return Official.objects.filter(Q(code__iexact=text.strip()) | Q(name_folded__contains=folded)).values(
         "pk"
@@ -29,14 +30,10 @@ def task_list(
     official: str = "",
     authority: str = "",
     product_type: str = "",
-    import_run_id: int | None = None,
 ) -> QuerySet:
     """Tasks the user may see; `query` matches the code or the content, with or without diacritics;
-    `unit` includes the units it absorbed; `import_run_id` keeps the rows that import added or last
-    changed."""
+    `unit` includes the units it absorbed. The list page narrows with `registers.filters.TaskFilter`."""
     qs = Task.objects.visible_to(fetched_by)
-    if import_run_id:
-        qs = qs.filter(import_run_id=import_run_id)
     if query:
         qs = qs.filter(Q(external_code__icontains=query.strip()) | Q(content_folded__contains=fold(query)))
     if unit is not None:
@@ -44,7 +41,7 @@ def task_list(
     if field_id:
         qs = qs.filter(field_id=field_id)
     if official:
-        qs = qs.filter(responsible__in=_officials_matching(official))
+        qs = qs.filter(responsible__in=officials_matching(official))
     if authority:
         qs = qs.filter(authority=authority)
     if product_type:
@@ -59,14 +56,11 @@ def dossier_list(
     unit: Unit | None = None,
     field_id: int | None = None,
     official: str = "",
-    import_run_id: int | None = None,
 ) -> QuerySet:
     """Dossiers the user may see; `query` matches the code or the procedure, with or without
-    diacritics; `unit` includes the units it absorbed; `import_run_id` keeps the rows that import
-    added or last changed."""
+    diacritics; `unit` includes the units it absorbed. The list page narrows with
+    `registers.filters.DossierFilter`."""
     qs = Dossier.objects.visible_to(fetched_by)
-    if import_run_id:
-        qs = qs.filter(import_run_id=import_run_id)
     if query:
         qs = qs.filter(Q(external_code__icontains=query.strip()) | Q(procedure_folded__contains=fold(query)))
     if unit is not None:
@@ -74,19 +68,15 @@ def dossier_list(
     if field_id:
         qs = qs.filter(field_id=field_id)
     if official:
-        qs = qs.filter(handler__in=_officials_matching(official))
+        qs = qs.filter(handler__in=officials_matching(official))
     return qs
 
 
-def import_run_list(*, fetched_by, register: str = "", status: str = "", query: str = "") -> QuerySet:
+def import_run_list(*, fetched_by, register: str = "") -> QuerySet:
     """Import runs the user may see: province-wide roles all, a unit user those of their unit."""
     qs = ImportRun.objects.visible_to(fetched_by).select_related("created_by", "unit")
     if register:
         qs = qs.filter(register=register)
-    if status:
-        qs = qs.filter(status=status)
-    if query:
-        qs = qs.filter(Q(file_name__icontains=query) | Q(sha256__startswith=query.lower()))
     return qs
 
 

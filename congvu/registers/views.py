@@ -15,14 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from congvu.core.params import query_id
+from congvu.core.filters import filter_list
 from congvu.core.permissions import require_role
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import export_refused, paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.core.workers import background_worker_silence
 from congvu.metrics.cache import paginate_records
 from congvu.registers.columns import REGISTERS
-from congvu.registers.forms import ImportForm, RegisterFilterForm, TaskFilterForm
+from congvu.registers.filters import DossierFilter, ImportRunFilter, TaskFilter
+from congvu.registers.forms import ImportForm
 from congvu.registers.imports import IMPORT_ROLES
 from congvu.registers.models import Dossier, ImportRun, Task
 from congvu.registers.sample_file import build_template
@@ -109,9 +110,8 @@ def _detail_rows(obj) -> list[tuple[str, str]]:
 
 @login_required
 def tasks(request):
-    form = TaskFilterForm(request.GET or None, user=request.user)
-    run_id = query_id(request, "run")
-    qs = task_list(fetched_by=request.user, import_run_id=run_id, **form.filters())
+    filters = filter_list(TaskFilter, request, task_list(fetched_by=request.user))
+    qs, run_id = filters.qs, _run_id(filters)
     qs, sort = sort_queryset(request, qs, _TASK_SORTS, "-received")
     if wants_xlsx(request):
         return export_refused(request, qs.count()) or _export(Task, qs, "nhiem-vu.xlsx", _("Nhiệm vụ"))
@@ -120,7 +120,7 @@ def tasks(request):
     return render(
         request,
         "registers/tasks.html",
-        {"page": page, "sort": sort, "form": form, **_run_filter(request, run_id)},
+        {"page": page, "sort": sort, "form": filters.form, **_run_filter(request, run_id)},
     )
 
 
@@ -138,9 +138,8 @@ def task_detail(request, pk):
 
 @login_required
 def dossiers(request):
-    form = RegisterFilterForm(request.GET or None, user=request.user)
-    run_id = query_id(request, "run")
-    qs = dossier_list(fetched_by=request.user, import_run_id=run_id, **form.filters())
+    filters = filter_list(DossierFilter, request, dossier_list(fetched_by=request.user))
+    qs, run_id = filters.qs, _run_id(filters)
     qs, sort = sort_queryset(request, qs, _DOSSIER_SORTS, "-received")
     if wants_xlsx(request):
         return export_refused(request, qs.count()) or _export(Dossier, qs, "ho-so.xlsx", _("Hồ sơ"))
@@ -149,8 +148,13 @@ def dossiers(request):
     return render(
         request,
         "registers/dossiers.html",
-        {"page": page, "sort": sort, "form": form, **_run_filter(request, run_id)},
+        {"page": page, "sort": sort, "form": filters.form, **_run_filter(request, run_id)},
     )
+
+
+def _run_id(filters) -> int | None:
+    """The import run the list is narrowed to (?run=), when the value was a valid id."""
+    return filters.form.cleaned_data.get("run") if filters.is_bound else None
 
 
 def _run_filter(request, run_id: int | None) -> dict:
@@ -196,6 +200,16 @@ def _visible_run(request, record):
     return ImportRun.objects.visible_to(request.user).filter(pk=record.import_run_id).first()
 
 
+def _list_query(request):
+    """The history's filters: the query string, less `?register=` after an upload (there it only chose
+    the upload form's register)."""
+    if request.method == "GET":
+        return request.GET or None
+    query = request.GET.copy()
+    query.pop("register", None)
+    return query or None
+
+
 @login_required
 def imports(request):
     can_import = request.user.has_role(*IMPORT_ROLES)
@@ -213,12 +227,10 @@ def imports(request):
                 source=data["source"],
             )
             return redirect("registers:import", pk=run.pk)
-    qs = import_run_list(
-        fetched_by=request.user,
-        register=request.GET.get("register", "") if request.method == "GET" else "",
-        status=request.GET.get("status", ""),
-        query=request.GET.get("q", "").strip(),
+    filters = ImportRunFilter(
+        _list_query(request), queryset=import_run_list(fetched_by=request.user), request=request
     )
+    qs = filters.qs
     qs, sort = sort_queryset(request, qs, _RUN_SORTS, "-created_at")
     if wants_xlsx(request):
         rows = (
@@ -265,8 +277,7 @@ def imports(request):
             "can_import": can_import,
             "page": paginate(request, qs),
             "sort": sort,
-            "registers": REGISTERS.values(),
-            "statuses": ImportRun.Status.choices,
+            "filters": filters.form,
             "worker_silence": background_worker_silence(),
         },
     )

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from congvu.core.testing import xlsx_rows, xlsx_text
 from congvu.registers.imports import import_file
-from congvu.registers.models import Dossier, Task
+from congvu.registers.models import Dossier, ImportRun, Task
 from congvu.registers.tests.conftest import DOSSIER_HEADER, TASK_HEADER, dossier, task, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +174,95 @@ def test_an_export_beyond_the_limit_asks_to_filter_first(client, registers, sett
     response = client.get(reverse("registers:dossiers"), {"format": "xlsx", "q": "HS"}, follow=True)
     assert response.redirect_chain[0][0] == reverse("registers:dossiers") + "?q=HS"
     assert "hãy lọc bớt" in response.content.decode()
+
+
+# The FilterSets (registers/filters.py): a hand-edited query string is a form error, never a 500 nor a
+# database error; a unit user cannot filter into another unit; ?run= narrows to one import.
+
+HUGE = "9" * 30  # beyond any 64-bit key
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"unit": HUGE},
+        {"unit": "²"},
+        {"unit": "-1"},
+        {"field": HUGE},
+        {"run": HUGE},
+        {"run": "-1"},
+        {"run": "٣x"},
+        {"authority": "nobody"},  # tasks only; the dossier list has no such filter
+    ],
+)
+def test_an_invalid_filter_is_a_form_error_and_the_other_filters_still_apply(client, registers, params):
+    client.force_login(registers.personas.lead)
+    response = client.get(reverse("registers:dossiers"), {**params, "q": "hs-sxd"})
+    assert response.status_code == 200
+    assert ('data-testid="filter-errors"' in response.content.decode()) is ("authority" not in params)
+    assert _codes(response) == ["HS-SXD-1", "HS-SXD-2"]
+
+    tasks = client.get(reverse("registers:tasks"), params)
+    assert tasks.status_code == 200
+    assert 'data-testid="filter-errors"' in tasks.content.decode()
+    assert _codes(tasks, "tasks-table") == ["NV-1", "NV-2", "NV-TP"]
+
+
+def test_a_valid_filter_shows_no_error(client, registers):
+    client.force_login(registers.personas.lead)
+    response = client.get(reverse("registers:dossiers"), {"unit": registers.other.pk})
+    assert 'data-testid="filter-errors"' not in response.content.decode()
+    assert _codes(response) == ["HS-TP-1"]
+
+
+def test_a_unit_user_cannot_filter_into_another_unit(client, registers):
+    client.force_login(registers.personas.focal)  # T-SXD's
+    for name, table in (("registers:dossiers", "dossiers-table"), ("registers:tasks", "tasks-table")):
+        response = client.get(reverse(name), {"unit": registers.other.pk})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert 'data-testid="filter-errors"' in html  # not a choice offered to this user
+        assert "HS-TP-1" not in _codes(response, table) and "NV-TP" not in _codes(response, table)
+        assert ">Sở Tư pháp</option>" not in html and ">Sở Xây dựng</option>" in html
+    export = xlsx_text(
+        xlsx_rows(client.get(reverse("registers:dossiers"), {"unit": registers.other.pk, "format": "xlsx"}))
+    )
+    assert "HS-TP-1" not in export and "HS-SXD-1" in export
+
+
+def test_run_narrows_to_one_import_and_the_export_follows(client, registers, tmp_path):
+    later = import_file(
+        actor="test",
+        register="dossiers",
+        path=write_csv(tmp_path / "later.csv", DOSSIER_HEADER, [dossier("HS-SXD-9", procedure="Cấp phép")]),
+    )
+    assert later.status == "stored", later.errors
+    client.force_login(registers.personas.lead)
+    url = reverse("registers:dossiers")
+    assert _codes(client.get(url, {"run": later.pk})) == []  # HS-SXD-9 is not among _codes' names
+    assert "HS-SXD-9" in client.get(url, {"run": later.pk}).content.decode()
+    assert "HS-SXD-1" not in client.get(url, {"run": later.pk}).content.decode()
+    export = xlsx_text(xlsx_rows(client.get(url, {"run": later.pk, "format": "xlsx"})))
+    assert "HS-SXD-9" in export and "HS-SXD-1" not in export
+
+
+def test_a_unit_user_filtering_by_another_units_run_sees_nothing(client, registers):
+    theirs = ImportRun.objects.filter(register="dossiers").first()
+    client.force_login(registers.personas.outsider)
+    response = client.get(reverse("registers:dossiers"), {"run": theirs.pk})
+    assert response.status_code == 200
+    # The run was imported by the system (no unit): the outsider sees their own rows of it only.
+    assert _codes(response) == ["HS-TP-1"]
+
+
+def test_import_history_filters_by_register_and_status_and_ignores_bad_values(client, registers):
+    client.force_login(registers.personas.lead)
+    url = reverse("registers:imports")
+    html = client.get(url, {"register": "tasks"}).content.decode()
+    assert "t.csv" in html and "d.csv" not in html
+    html = client.get(url, {"status": "rejected"}).content.decode()
+    assert "t.csv" not in html and "d.csv" not in html
+    response = client.get(url, {"status": "nonsense", "register": HUGE})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="filter-errors"' in html and "t.csv" in html and "d.csv" in html

@@ -1,0 +1,67 @@
+"""The pieces every list page's FilterSet (django-filter) is built from, and the one way a view
+applies one.
+
+A FilterSet only narrows the queryset it is given, and the view always gives it the selector's
+queryset, already scoped to what the user may see (`visible_to`): a filter cannot widen a list.
+Each value of the query string is validated by a form field before it reaches the database: a value
+that is not valid (year=-1, unit=99999999999999999999999999, inspection=²) is left out of the
+filtering and named as a form error, as if that one filter were absent — never a 500.
+
+`str.isdigit()` is not such a check: it accepts "²" and "٣", and any length; these fields use
+`forms.IntegerField` with bounds."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+
+from congvu.core.params import FIRST_YEAR, LAST_YEAR, MAX_ID
+
+
+class IdFilter(django_filters.Filter):
+    """A primary key (`?run=12`): a positive 64-bit whole number, else a form error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(django_filters.Filter):
+    """A year (`?year=2025`) between 1900 and 2200, else a form error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", FIRST_YEAR)
+        kwargs.setdefault("max_value", LAST_YEAR)
+        super().__init__(*args, **kwargs)
+
+
+class SearchFilter(django_filters.CharFilter):
+    """The free-text box (`?q=`): trimmed, at most 200 characters; an empty box filters nothing.
+    The page's FilterSet says what it matches with `method=`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+
+
+class _FlagField(forms.CharField):
+    def to_python(self, value):
+        return True if super().to_python(value) == "1" else None
+
+
+class FlagFilter(django_filters.Filter):
+    """A check box sent as `?name=1`: on when the value is "1"; any other value is off, as the page
+    always read it. The FilterSet says what "on" keeps with `method=`."""
+
+    field_class = _FlagField
+
+
+def filter_list(filterset_class, request, queryset, **kwargs) -> django_filters.FilterSet:
+    """The page's FilterSet bound to its query string (unbound when there is none, so an empty form
+    shows no errors). `filterset.qs` is the narrowed queryset; `filterset.form` the filter form."""
+    return filterset_class(request.GET or None, queryset=queryset, request=request, **kwargs)
