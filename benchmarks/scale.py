@@ -74,9 +74,29 @@ def write_chunk(path: Path, rows) -> int:
     return n
 
 
+class SlowStatements:
+    """A `connection.execute_wrapper`: every SQL statement of the import that takes at least
+    `threshold` seconds, with its duration — where a file's time goes as the table grows."""
+
+    def __init__(self, threshold: float = 0.5) -> None:
+        self.threshold = threshold
+        self.found: list[dict] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            seconds = time.perf_counter() - began
+            if seconds >= self.threshold:
+                self.found.append({"seconds": round(seconds, 2), "sql": " ".join(sql.split())[:160]})
+
+
 def import_all(total: int, chunk: int) -> dict:
     """Generate and import `total` dossiers in files of `chunk` rows; the figures of every file are
     saved to PROGRESS as soon as it is stored, so an interrupted run still reports what it reached."""
+    from django.db import connection
+
     from congvu.registers.imports import import_file
 
     progress = {"total_asked": total, "chunk": chunk, "files": [], "started": datetime.now().isoformat()}
@@ -89,7 +109,9 @@ def import_all(total: int, chunk: int) -> dict:
             break
         generated = time.perf_counter() - began
         began, cpu = time.perf_counter(), time.process_time()
-        run = import_file(actor="benchmark", register="dossiers", path=path, source="scale")
+        slow = SlowStatements()
+        with connection.execute_wrapper(slow):
+            run = import_file(actor="benchmark", register="dossiers", path=path, source="scale")
         seconds = time.perf_counter() - began
         figures = {
             "file": number,
@@ -102,6 +124,7 @@ def import_all(total: int, chunk: int) -> dict:
             "import_cpu_seconds": round(time.process_time() - cpu, 2),
             "rows_per_s": round(run.rows_total / seconds) if seconds else None,
             "load": load(),
+            "slow_statements": slow.found,
         }
         progress["files"].append(figures)
         PROGRESS.write_text(json.dumps(progress, indent=1))

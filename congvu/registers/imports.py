@@ -30,6 +30,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from congvu.core.audit import audit_record
@@ -44,7 +45,7 @@ from congvu.registers.notes import parse as parse_notes
 from congvu.registers.official import SCAN as OFFICIAL_SCAN
 from congvu.registers.official import Catalogue, OfficialForm, adapt
 from congvu.registers.readers import UnreadableFile, column_letter, open_sheet
-from congvu.registers.rollups import rollup_rebuild
+from congvu.registers.rollups import RollupDelta, rollup_lock_valid, rollup_rebuild
 from congvu.registers.staging import Stage, StageColumn
 from congvu.registers.validation import (
     FIELD_DEPUTY,
@@ -455,18 +456,10 @@ class _Importer:
                 return
             with transaction.atomic():
                 stage.lock()
+                calendar = rollup_lock_valid(self.spec.name)  # before anything is written
                 counts = stage.counts(source=self.run.source, groups=groups)
                 if counts[0] or counts[1]:
-                    stage.merge(
-                        source=self.run.source,
-                        groups=groups,
-                        import_run_id=self.run.pk,
-                        stamp=connection.ops.adapt_datetimefield_value(timezone.now()),
-                        bulk=stage.wants_bulk_load(),
-                        all_new=counts[0] == stage.rows,
-                    )
-                    data_version_bump(register=self.spec.name)  # cached figures: new key, same commit
-                    rollup_rebuild(register=self.spec.name)  # the ranking's rollups, same commit
+                    self._merge(stage, groups, counts, calendar)
                 if "notes" in groups:
                     self._store_events(stage)
                 self.finish(Status.STORED, counts=counts)
@@ -476,6 +469,39 @@ class _Importer:
         finally:
             with suppress(DatabaseError):  # the temporary table dies with the session anyway
                 stage.drop()
+
+    def _merge(self, stage: Stage, groups: set[str], counts: tuple[int, int, int], calendar: str | None):
+        """Write the staged rows into the register, bump its data version and bring its rollups up to
+        date, all in the caller's transaction. While the rollups are valid (`calendar`, from
+        `rollup_lock_valid`) only the difference the import makes goes into them — the changed rows
+        taken out as they were and put back as they are, the new rows added: the cost of the file, not
+        of the register; otherwise they are rebuilt in full."""
+        model = Task if self.spec.name == "tasks" else Dossier
+        delta = RollupDelta(self.spec.name, calendar) if calendar else None
+        changed = last_id = None
+        if delta is not None:
+            if counts[1]:
+                ids = stage.changed_ids(source=self.run.source, groups=groups)
+                changed = model.objects.filter(pk__in=RawSQL(f'SELECT id FROM "{ids}"', []))
+                delta.subtract(changed)
+            last_id = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        stage.merge(
+            source=self.run.source,
+            groups=groups,
+            import_run_id=self.run.pk,
+            stamp=connection.ops.adapt_datetimefield_value(timezone.now()),
+            bulk=stage.wants_bulk_load(),
+            all_new=counts[0] == stage.rows,
+        )
+        data_version_bump(register=self.spec.name)  # cached figures: new key, same commit
+        if delta is None:
+            rollup_rebuild(register=self.spec.name)  # the ranking's rollups, same commit
+            return
+        if changed is not None:
+            delta.add(changed)
+        if counts[0]:  # the new rows: ids after the last one before the merge, written by this run
+            delta.add(model.objects.filter(pk__gt=last_id, import_run_id=self.run.pk))
+        delta.apply()
 
     def _wrong_register(self, sheet) -> bool:
         """Stop, before any row is validated, a file whose headers are the other register's (a

@@ -21,6 +21,7 @@ compare both paths on random data on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import date
 
 from django.db import connection
@@ -79,11 +80,14 @@ def live_parts(records, month: date) -> list:
     ]
 
 
-def _rollup_select(register: str):
-    """The rollup rows of `register`, computed from its records (one grouped query)."""
+def _rollup_select(register: str, records=None):
+    """The rollup rows of `register` (or of the given queryset of its records), computed from the
+    records (one grouped query)."""
     from congvu.metrics.engine import _days
 
-    records = _model(register).objects.filter(completed_on__isnull=False).order_by()
+    if records is None:
+        records = _model(register).objects.all()
+    records = records.filter(completed_on__isnull=False).order_by()
     outcome = Case(
         When(due_on__isnull=True, then=Value(OUTCOMES.NO_DEADLINE)),
         When(completed_on__lte=F("due_on"), then=Value(OUTCOMES.ON_TIME)),
@@ -117,11 +121,117 @@ def rollup_rebuild(*, register: str) -> int:
             [register, *params],
         )
         rows = cursor.rowcount
-    RollupState.objects.update_or_create(
-        register=register,
-        defaults={"data_token": _data_token(register) or "", "calendar": calendar_fingerprint()},
-    )
+    _stamp(register, calendar_fingerprint())
     return rows
+
+
+def _stamp(register: str, calendar: str) -> None:
+    RollupState.objects.update_or_create(
+        register=register, defaults={"data_token": _data_token(register) or "", "calendar": calendar}
+    )
+
+
+def rollup_lock_valid(register: str) -> str | None:
+    """Inside a write transaction, before the records are written: lock `register`'s data version row
+    (a concurrent writer's `data_version_bump` then waits for this commit) and say whether its rollups
+    are valid. Returns the calendar fingerprint when they are — an update of the rollups by difference
+    (`RollupDelta`) then gives exactly what a full rebuild would — and None when they are not (rebuild
+    them in full)."""
+    from congvu.metrics.models import DataVersion
+
+    token = (
+        DataVersion.objects.select_for_update()
+        .filter(register=register)
+        .values_list("token", flat=True)
+        .first()
+    )
+    state = RollupState.objects.filter(register=register).values_list("data_token", "calendar").first()
+    if token is None or state is None or not state[0] or state[0] != token:
+        return None
+    calendar = calendar_fingerprint()
+    return calendar if state[1] == calendar else None
+
+
+class RollupDelta:
+    """The rollups updated by the difference an import makes, not rebuilt over the whole register.
+
+    Inside the import's write transaction, while the rollups are valid (`rollup_lock_valid`):
+    `subtract` the records the import is about to change (as they are before it), let the import write,
+    `add` the records it changed or created (as they are after), and `apply`: the rollup rows of every
+    (unit, month settled) the difference touches are replaced by their old counts plus the difference,
+    those summing to 0 dropped. Counts add up, so the result is the full rebuild's (tests compare the
+    two), at the cost of the import's rows instead of the register's. A negative count — rollups that
+    did not match the records after all — makes `apply` rebuild in full instead."""
+
+    def __init__(self, register: str, calendar: str) -> None:
+        self.register = register
+        self.calendar = calendar
+        self.name = f"registers_rollup_delta_{uuid.uuid4().hex[:12]}"
+        temporary = "TEMPORARY" if connection.vendor == "postgresql" else "TEMP"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'CREATE {temporary} TABLE "{self.name}" (unit_id integer, settled_month date, '
+                "outcome varchar(1), late_days integer, n bigint)"
+            )
+
+    def _insert(self, records, sign: int) -> None:
+        sql, params = _rollup_select(self.register, records).query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'INSERT INTO "{self.name}" (unit_id, settled_month, outcome, late_days, n) '
+                f'SELECT s."unit_id", s."r_month", s."r_outcome", s."r_days", {sign} * s."r_n" '
+                f"FROM ({sql}) s",
+                params,
+            )
+
+    def subtract(self, records) -> None:
+        """Take out the contribution of `records` (a queryset of the register's records), before they
+        are changed."""
+        self._insert(records, -1)
+
+    def add(self, records) -> None:
+        """Put in the contribution of `records`, as written."""
+        self._insert(records, 1)
+
+    def apply(self) -> int:
+        """Write the difference into the rollups and stamp them with the register's data version (call
+        it after `data_version_bump`); the temporary table is dropped. Returns the rollup rows written."""
+        table = RegisterRollup._meta.db_table
+        touched = (
+            f'EXISTS (SELECT 1 FROM "{self.name}" d WHERE d.unit_id = "{table}".unit_id '
+            f'AND d.settled_month = "{table}".settled_month)'
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'INSERT INTO "{self.name}" (unit_id, settled_month, outcome, late_days, n) '
+                f'SELECT unit_id, settled_month, outcome, late_days, n FROM "{table}" '
+                f"WHERE register = %s AND {touched}",
+                [self.register],
+            )
+            grouped = (
+                f'SELECT unit_id, settled_month, outcome, late_days, SUM(n) AS n FROM "{self.name}" '
+                "GROUP BY unit_id, settled_month, outcome, late_days"
+            )
+            cursor.execute(f"SELECT 1 FROM ({grouped}) g WHERE g.n < 0 LIMIT 1")
+            if cursor.fetchone() is not None:
+                self.drop()
+                return rollup_rebuild(register=self.register)
+            cursor.execute(f'DELETE FROM "{table}" WHERE register = %s AND {touched}', [self.register])
+            cursor.execute(
+                f'INSERT INTO "{table}" (register, unit_id, settled_month, outcome, late_days, n) '
+                f"SELECT %s, g.unit_id, g.settled_month, g.outcome, g.late_days, g.n FROM ({grouped}) g "
+                "WHERE g.n > 0",
+                [self.register],
+            )
+            rows = cursor.rowcount
+        self.drop()
+        _stamp(self.register, self.calendar)
+        return rows
+
+    def drop(self) -> None:
+        """Drop the temporary table (a failed transaction's rollback drops it too)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP TABLE IF EXISTS "{self.name}"')
 
 
 def rollup_valid(register: str) -> bool:

@@ -61,6 +61,7 @@ class Stage:
         self._created = False
         self._copy = None  # PostgreSQL: one COPY stream for the whole of phase 1
         self._progress_connection = None
+        self._extra_tables: list[str] = []
 
     # --- phase 1 ---------------------------------------------------------------------------
 
@@ -213,6 +214,22 @@ class Stage:
             matched, changed = cursor.fetchone()
         return self.rows - matched, changed, matched - changed
 
+    def changed_ids(self, *, source: str, groups: set[str]) -> str:
+        """Keep, in a temporary table (dropped with the stage), the ids of the register's rows the merge
+        is about to change: matched by code, and different. Returns its name. The rollups take their
+        contribution out before the merge and put it back after (`congvu.registers.rollups.RollupDelta`)."""
+        name = f"{self.name}_changed"
+        temporary = "TEMPORARY" if self.vendor == "postgresql" else "TEMP"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'CREATE {temporary} TABLE "{name}" AS SELECT t.id FROM "{self.name}" s '
+                f'JOIN "{self.table}" t ON t.source = %s AND t.external_code = s.code '
+                f"WHERE {self._changed('t', 's', groups)}",
+                [source],
+            )
+        self._extra_tables.append(name)
+        return name
+
     def lock(self) -> None:
         """PostgreSQL, large loads: keep other writers out from the counts to the commit, so that what
         was counted is what gets merged (readers go on). SQLite's write transaction does this already."""
@@ -272,13 +289,18 @@ class Stage:
             written = cursor.rowcount
             if rebuild is not None:
                 self._rebuild(cursor, rebuild)
+            elif self.vendor == "postgresql" and written >= BULK_ROWS:
+                # Statistics for what was just written (autovacuum may be off, or minutes late): the
+                # next import's joins and the figures' plans otherwise see the register as it was.
+                cursor.execute(f'ANALYZE "{self.table}"')
         return written
 
     def wants_bulk_load(self) -> bool:
         if self.rows < BULK_ROWS:
             return False
+        # Counts at most rows + 1 records: a register of millions is not counted to the end.
         with connection.cursor() as cursor:
-            cursor.execute(f'SELECT COUNT(*) FROM "{self.table}"')
+            cursor.execute(f'SELECT COUNT(*) FROM (SELECT 1 FROM "{self.table}" LIMIT %s) r', [self.rows + 1])
             existing = cursor.fetchone()[0]
         return self.rows >= existing
 
@@ -339,4 +361,6 @@ class Stage:
         if connection.connection is None:
             return  # the connection is gone, and its temporary table with it
         with connection.cursor() as cursor:
-            cursor.execute(f'DROP TABLE IF EXISTS "{self.name}"')
+            for name in [self.name, *self._extra_tables]:
+                cursor.execute(f'DROP TABLE IF EXISTS "{name}"')
+        self._extra_tables = []
