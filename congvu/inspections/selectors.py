@@ -64,6 +64,22 @@ def inspections_visible(fetched_by) -> QuerySet:
     return qs
 
 
+def inspection_text_q(query: str) -> Q:
+    """An inspection whose title or decision number contains `query`, or its unit's name, with or
+    without diacritics."""
+    return (
+        Q(title__icontains=query)
+        | Q(decision_number__icontains=query)
+        | Q(unit__name__icontains=query)
+        | Q(unit__name_folded__contains=fold(query))
+    )
+
+
+def on_team_q(user) -> Exists:
+    """An inspection whose team `user` is on."""
+    return Exists(TeamMember.objects.filter(inspection=OuterRef("pk"), user=user))
+
+
 def inspection_list(
     *,
     fetched_by,
@@ -84,15 +100,9 @@ def inspection_list(
     if year:
         qs = qs.filter(period_to__year=year)
     if mine:
-        qs = qs.filter(Exists(TeamMember.objects.filter(inspection=OuterRef("pk"), user=fetched_by)))
+        qs = qs.filter(on_team_q(fetched_by))
     if query:
-        folded = fold(query)
-        qs = qs.filter(
-            Q(title__icontains=query)
-            | Q(decision_number__icontains=query)
-            | Q(unit__name__icontains=query)
-            | Q(unit__name_folded__contains=folded)
-        )
+        qs = qs.filter(inspection_text_q(query))
     return qs.annotate(
         open_recommendations=Count(
             "recommendations", filter=Q(recommendations__status=RecommendationStatus.OPEN), distinct=True
@@ -290,19 +300,12 @@ def overdue_recommendations(fetched_by, today: date) -> QuerySet:
 # --- Plans --------------------------------------------------------------------------------
 
 
-def plan_list(*, fetched_by, year: int | None = None, status: str = "", query: str = "") -> QuerySet:
+def plan_list(*, fetched_by) -> QuerySet:
     """Annual plans are province-wide documents: inspection staff and leadership read them; a unit
     sees none (its own plan item shows on its inspection)."""
     if not getattr(fetched_by, "is_authenticated", False) or not fetched_by.is_province_wide:
         return InspectionPlan.objects.none()
-    qs = InspectionPlan.objects.annotate(item_count=Count("items"))
-    if year:
-        qs = qs.filter(year=year)
-    if status:
-        qs = qs.filter(status=status)
-    if query:
-        qs = qs.filter(Q(title__icontains=query) | Q(number__icontains=query))
-    return qs
+    return InspectionPlan.objects.annotate(item_count=Count("items"))
 
 
 def plan_get(*, fetched_by, pk) -> InspectionPlan:

@@ -9,12 +9,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from congvu.core.filters import IdFilter, SearchFilter
-from congvu.core.text import fold
 from congvu.org.models import Field
 from congvu.org.selectors import unit_with_predecessor_ids
 from congvu.registers.columns import REGISTERS
 from congvu.registers.models import AssigningAuthority, ImportRun, ProductType
-from congvu.registers.selectors import officials_matching, register_units
+from congvu.registers.selectors import officials_matching, register_units, text_q
 
 
 def _visible_units(request):
@@ -25,9 +24,7 @@ class RecordFilter(django_filters.FilterSet):
     """What the task and dossier lists share: text, unit (with the units it absorbed), field,
     official, and the import run that added or last changed the row (`?run=`)."""
 
-    # The text the code or the folded content matches; a subclass names the folded column.
-    folded_text = ""
-    official_field = ""
+    official_field = ""  # the official a row names: the task's responsible, the dossier's handler
 
     q = SearchFilter(label=_("Tìm"), method="filter_text")
     unit = django_filters.ModelChoiceFilter(
@@ -36,12 +33,11 @@ class RecordFilter(django_filters.FilterSet):
     field = django_filters.ModelChoiceFilter(
         label=_("Lĩnh vực"), queryset=Field.objects.order_by("name"), empty_label=_("Mọi lĩnh vực")
     )
-    official = django_filters.CharFilter(label=_("Cán bộ"), method="filter_official")
+    official = SearchFilter(label=_("Cán bộ"), method="filter_official")
     run = IdFilter(field_name="import_run_id")
 
     def filter_text(self, qs, name, value):
-        folded = Q(**{f"{self.folded_text}__contains": fold(value)})
-        return qs.filter(Q(external_code__icontains=value) | folded)
+        return qs.filter(text_q(qs.model, value))
 
     def filter_unit(self, qs, name, unit):
         return qs.filter(unit_id__in=unit_with_predecessor_ids(unit.pk))
@@ -51,12 +47,10 @@ class RecordFilter(django_filters.FilterSet):
 
 
 class DossierFilter(RecordFilter):
-    folded_text = "procedure_folded"
     official_field = "handler"
 
 
 class TaskFilter(RecordFilter):
-    folded_text = "content_folded"
     official_field = "responsible"
 
     authority = django_filters.ChoiceFilter(

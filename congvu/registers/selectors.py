@@ -21,6 +21,13 @@ def officials_matching(text: str) -> QuerySet:
     )
 
 
+def text_q(model, text: str) -> Q:
+    """A task or dossier whose code contains `text`, or whose content (a task) or procedure (a dossier)
+    contains it with or without diacritics."""
+    folded = "content_folded" if model is Task else "procedure_folded"
+    return Q(external_code__icontains=text.strip()) | Q(**{f"{folded}__contains": fold(text)})
+
+
 def task_list(
     *,
     fetched_by,
@@ -35,7 +42,7 @@ def task_list(
     `unit` includes the units it absorbed. The list page narrows with `registers.filters.TaskFilter`."""
     qs = Task.objects.visible_to(fetched_by)
     if query:
-        qs = qs.filter(Q(external_code__icontains=query.strip()) | Q(content_folded__contains=fold(query)))
+        qs = qs.filter(text_q(Task, query))
     if unit is not None:
         qs = qs.filter(unit_id__in=unit_with_predecessor_ids(unit.pk))
     if field_id:
@@ -62,7 +69,7 @@ def dossier_list(
     `registers.filters.DossierFilter`."""
     qs = Dossier.objects.visible_to(fetched_by)
     if query:
-        qs = qs.filter(Q(external_code__icontains=query.strip()) | Q(procedure_folded__contains=fold(query)))
+        qs = qs.filter(text_q(Dossier, query))
     if unit is not None:
         qs = qs.filter(unit_id__in=unit_with_predecessor_ids(unit.pk))
     if field_id:

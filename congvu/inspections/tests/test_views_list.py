@@ -73,3 +73,59 @@ def test_the_list_exports_what_the_user_may_see(client, personas):
 
 def test_the_list_needs_a_login(client):
     assert client.get(reverse("inspections:list")).status_code == 302
+
+
+# The FilterSet (inspections/filters.py): each value validated; a unit user cannot filter into another.
+
+HUGE = "9" * 30
+
+
+def test_the_filters_narrow_by_year_kind_and_team(client, personas):
+    _surprise(personas, personas.unit, "Kiểm tra Sở Xây dựng")  # period to 30/06/2025, inspector on team
+    client.force_login(personas.lead)
+    url = reverse("inspections:list")
+    assert "Kiểm tra Sở Xây dựng" in client.get(url, {"year": 2025, "kind": "surprise"}).content.decode()
+    assert "Kiểm tra Sở Xây dựng" not in client.get(url, {"year": 2024}).content.decode()
+    assert "Kiểm tra Sở Xây dựng" not in client.get(url, {"kind": "scheduled"}).content.decode()
+    assert "Kiểm tra Sở Xây dựng" not in client.get(url, {"mine": "1"}).content.decode()  # lead not on it
+    client.force_login(personas.inspector)
+    assert "Kiểm tra Sở Xây dựng" in client.get(url, {"mine": "1"}).content.decode()
+
+
+def test_an_invalid_filter_value_is_a_form_error_not_a_500(client, personas):
+    _surprise(personas, personas.unit, "Kiểm tra Sở Xây dựng")
+    _surprise(personas, personas.other_unit, "Kiểm tra Sở Tư pháp")
+    client.force_login(personas.lead)
+    for params in ({"unit": HUGE}, {"unit": "²"}, {"year": "-1"}, {"year": HUGE}, {"status": "nope"}):
+        response = client.get(reverse("inspections:list"), {**params, "q": "tu phap"})
+        body = response.content.decode()
+        assert response.status_code == 200, params
+        assert 'data-testid="filter-errors"' in body, params
+        assert "Kiểm tra Sở Tư pháp" in body and "Kiểm tra Sở Xây dựng" not in body, params
+
+
+def test_a_unit_user_cannot_filter_into_another_unit(client, personas):
+    _surprise(personas, personas.unit, "Kiểm tra Sở Xây dựng")
+    _surprise(personas, personas.other_unit, "Kiểm tra Sở Tư pháp")
+    client.force_login(personas.focal)
+    response = client.get(reverse("inspections:list"), {"unit": personas.other_unit.pk})
+    body = response.content.decode()
+    assert 'data-testid="filter-errors"' in body
+    assert "Kiểm tra Sở Tư pháp" not in body
+    rows = client.get(reverse("inspections:list"), {"unit": personas.other_unit.pk, "format": "xlsx"})
+    from congvu.core.testing import xlsx_rows, xlsx_text
+
+    assert "Sở Tư pháp" not in xlsx_text(xlsx_rows(rows))
+    # Their own unit is a valid choice.
+    body = client.get(reverse("inspections:list"), {"unit": personas.unit.pk}).content.decode()
+    assert 'data-testid="filter-errors"' not in body and "Kiểm tra Sở Xây dựng" in body
+
+
+def test_the_export_holds_the_filtered_rows(client, personas):
+    from congvu.core.testing import xlsx_rows, xlsx_text
+
+    _surprise(personas, personas.unit, "Kiểm tra Sở Xây dựng")
+    _surprise(personas, personas.other_unit, "Kiểm tra Sở Tư pháp")
+    client.force_login(personas.lead)
+    rows = xlsx_rows(client.get(reverse("inspections:list"), {"unit": personas.unit.pk, "format": "xlsx"}))
+    assert "Kiểm tra Sở Xây dựng" in xlsx_text(rows) and "Sở Tư pháp" not in xlsx_text(rows)

@@ -102,3 +102,24 @@ def test_units_and_outsiders_get_404_on_plans(client, personas, plan):
         client.force_login(user)
         assert client.get(reverse("inspections:plans")).status_code == 404
         assert client.get(reverse("inspections:plan_detail", args=[plan.pk])).status_code == 404
+
+
+def test_the_plan_list_filters_by_year_status_and_text_and_ignores_bad_values(client, personas, plan):
+    from congvu.inspections import services
+
+    services.plan_create(actor=personas.inspector, year=2026, title="Kế hoạch năm 2026")
+    client.force_login(personas.lead)
+    url = reverse("inspections:plans")
+
+    def titles(params):
+        response = client.get(url, params)
+        assert response.status_code == 200
+        body = response.content.decode()
+        shown = [t for t in ("Kế hoạch kiểm tra công vụ năm 2025", "Kế hoạch năm 2026") if t in body]
+        return shown, 'data-testid="filter-errors"' in body
+
+    assert titles({"year": 2026}) == (["Kế hoạch năm 2026"], False)
+    assert titles({"status": "approved"}) == (["Kế hoạch kiểm tra công vụ năm 2025"], False)
+    assert titles({"q": "năm 2026"}) == (["Kế hoạch năm 2026"], False)
+    for bad in ("-1", "9" * 30, "²", "20x6"):
+        assert titles({"year": bad, "status": "draft"}) == (["Kế hoạch năm 2026"], True)

@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congvu.core.params import query_id, query_year
+from congvu.core.filters import filter_list
 from congvu.core.permissions import role_required
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.inspections import policy, selectors, services
+from congvu.inspections.filters import InspectionFilter
 from congvu.inspections.forms import (
     InspectionCreateForm,
     InspectionEditForm,
-    current_units,
 )
 from congvu.inspections.models import (
     FindingStatus,
@@ -56,17 +56,8 @@ _SORTS = {
 
 @login_required
 def inspection_list(request):
-    year, unit_id = query_year(request), query_id(request, "unit")
-    qs = selectors.inspection_list(
-        fetched_by=request.user,
-        query=request.GET.get("q", "").strip(),
-        status=request.GET.get("status", ""),
-        kind=request.GET.get("kind", ""),
-        unit_id=unit_id,
-        year=year,
-        mine=request.GET.get("mine") == "1",
-    )
-    qs, sort = sort_queryset(request, qs, _SORTS, "-period_to")
+    filters = filter_list(InspectionFilter, request, selectors.inspection_list(fetched_by=request.user))
+    qs, sort = sort_queryset(request, filters.qs, _SORTS, "-period_to")
     if wants_xlsx(request):
         rows = (
             (
@@ -104,9 +95,7 @@ def inspection_list(request):
         {
             "page": paginate(request, qs),
             "sort": sort,
-            "statuses": list(STATUSES.items()),
-            "kinds": InspectionKind.choices,
-            "units": current_units() if request.user.is_province_wide else [],
+            "filters": filters.form,
             **overdue_context(request.user, timezone.localdate()),
             "can_create": request.user.has_role(*STAFF_ROLES),
         },

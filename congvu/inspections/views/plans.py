@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congvu.core.params import query_year
+from congvu.core.filters import filter_list
 from congvu.core.permissions import role_required
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.inspections import selectors, services
+from congvu.inspections.filters import PlanFilter
 from congvu.inspections.forms import (
     PlanForm,
     PlanItemForm,
@@ -35,14 +36,8 @@ _PLAN_SORTS = {"year": "year", "title": "title", "status": "status", "items": "i
 def plan_list(request):
     if not request.user.is_province_wide:
         raise Http404
-    year = query_year(request)
-    qs = selectors.plan_list(
-        fetched_by=request.user,
-        year=year,
-        status=request.GET.get("status", ""),
-        query=request.GET.get("q", ""),
-    )
-    qs, sort = sort_queryset(request, qs, _PLAN_SORTS, "-year")
+    filters = filter_list(PlanFilter, request, selectors.plan_list(fetched_by=request.user))
+    qs, sort = sort_queryset(request, filters.qs, _PLAN_SORTS, "-year")
     if wants_xlsx(request):
         rows = (
             (p.pk, p.year, p.number, p.title, p.get_status_display(), p.item_count, p.approved_at) for p in qs
@@ -55,7 +50,7 @@ def plan_list(request):
         {
             "page": paginate(request, qs),
             "sort": sort,
-            "statuses": PlanStatus.choices,
+            "filters": filters.form,
             "can_create": request.user.has_role(*STAFF_ROLES),
         },
     )
