@@ -8,7 +8,6 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from congvu.core.scoping import get_visible_or_404
-from congvu.core.text import fold
 from congvu.documents.models import Document, DocumentStatus, DocumentTemplate, Issuer
 from congvu.documents.policy import reads_drafts
 from congvu.inspections.selectors import inspections_visible
@@ -23,33 +22,9 @@ def documents_visible(fetched_by) -> QuerySet:
     )
 
 
-def document_list(
-    *,
-    fetched_by,
-    query: str = "",
-    kind: str = "",
-    status: str = "",
-    inspection_id: int | None = None,
-    year: int | None = None,
-) -> QuerySet:
-    qs = documents_visible(fetched_by).select_related("issuer", "addressed_unit", "inspection", "plan")
-    if kind:
-        qs = qs.filter(kind=kind)
-    if status:
-        qs = qs.filter(status=status)
-    if inspection_id:
-        qs = qs.filter(inspection_id=inspection_id)
-    if year:
-        qs = qs.filter(Q(number_year=year) | Q(number_year__isnull=True, created_at__year=year))
-    if query:
-        folded = fold(query)
-        qs = qs.filter(
-            Q(title__icontains=query)
-            | Q(code__icontains=query)
-            | Q(addressed_unit__name__icontains=query)
-            | Q(addressed_unit__name_folded__contains=folded)
-        )
-    return qs
+def document_list(*, fetched_by) -> QuerySet:
+    """The documents the user may see, for the list (narrowed by `documents.filters.DocumentFilter`)."""
+    return documents_visible(fetched_by).select_related("issuer", "addressed_unit", "inspection", "plan")
 
 
 def document_get(*, fetched_by, pk) -> Document:

@@ -17,10 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congvu.core.filters import filter_list
 from congvu.core.params import query_id, query_year
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.documents import policy, rendering, selectors, services
 from congvu.documents.contexts import Target, data_and_defaults, effective_blocks
+from congvu.documents.filters import DocumentFilter
 from congvu.documents.forms import BlocksForm, CounterForm, IssueForm, IssuerForm, TemplateUploadForm
 from congvu.documents.kinds import INSPECTION, KINDS, PLAN, YEAR, get_kind
 from congvu.documents.models import DocumentStatus, PdfStatus
@@ -53,14 +55,8 @@ def _filename(document, ext: str) -> str:
 
 @login_required
 def document_list(request):
-    qs = selectors.document_list(
-        fetched_by=request.user,
-        query=request.GET.get("q", "").strip(),
-        kind=request.GET.get("kind", ""),
-        status=request.GET.get("status", ""),
-        year=query_year(request),
-    )
-    qs, sort = sort_queryset(request, qs, _SORTS, "-created")
+    filters = filter_list(DocumentFilter, request, selectors.document_list(fetched_by=request.user))
+    qs, sort = sort_queryset(request, filters.qs, _SORTS, "-created")
     if wants_xlsx(request):
         rows = (
             (
@@ -92,8 +88,7 @@ def document_list(request):
         {
             "page": paginate(request, qs),
             "sort": sort,
-            "kinds": [(k.code, k.label) for k in KINDS.values()],
-            "statuses": DocumentStatus.choices,
+            "filters": filters.form,
             "reads_drafts": policy.reads_drafts(request.user),
             "year_now": timezone.localdate().year,
             "plans": inspection_selectors.plan_list(fetched_by=request.user).order_by("-year", "-pk")[:6],

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from congvu.core.models import AuditEvent
+from congvu.core.testing import xlsx_rows, xlsx_text
 from congvu.documents import rendering, services
 from congvu.documents.models import DocumentTemplate
 from congvu.documents.tests import docx_checks
@@ -262,3 +263,43 @@ def test_administrator_records_where_a_paper_sequence_ended(client, personas, is
     assert "150" in page
     refused = client.post(url, {"year": 2026, "number_code": "QĐ", "last_number": 10}, follow=True)
     assert "không lùi lại được" in refused.content.decode()
+
+
+def test_the_list_filters_narrow_and_bad_values_are_form_errors(client, personas, issued):
+    target = services.target_of(issued)
+    notice = services.document_draft_open(actor=personas.lead, kind="notice", target=target)
+    login(client, personas.lead)
+    url = reverse("documents:home")
+
+    def shown(params):
+        response = client.get(url, params)
+        assert response.status_code == 200, params
+        page = response.content.decode()
+        markers = (("issued", "1/QĐ-SNV"), ("notice", notice.title))
+        found = [name for name, marker in markers if marker in page]
+        return found, 'data-testid="filter-errors"' in page
+
+    assert shown({}) == (["issued", "notice"], False)
+    assert shown({"kind": "decision"}) == (["issued"], False)
+    assert shown({"status": "draft"}) == (["notice"], False)
+    assert shown({"year": 2025, "kind": "decision"}) == (["issued"], False)
+    assert shown({"year": 1999}) == ([], False)
+    # Each invalid value is left out (and named); the valid filter beside it still applies.
+    for params in (
+        {"year": "-1", "kind": "decision"},
+        {"year": "9" * 30, "kind": "decision"},
+        {"year": "²", "kind": "decision"},
+        {"kind": "nope", "status": "issued"},
+        {"status": "x", "kind": "decision"},
+    ):
+        assert shown(params) == (["issued"], True), params
+    export = xlsx_text(xlsx_rows(client.get(url, {"status": "draft", "format": "xlsx"})))
+    assert "1/QĐ-SNV" not in export
+
+
+def test_an_outsider_cannot_filter_into_another_units_documents(client, personas, issued):
+    login(client, personas.outsider)
+    url = reverse("documents:home")
+    for params in ({"q": "QĐ-SNV"}, {"kind": "decision"}, {"year": 2025}, {"status": "issued"}):
+        assert "1/QĐ-SNV" not in client.get(url, params).content.decode(), params
+    assert "1/QĐ-SNV" not in xlsx_text(xlsx_rows(client.get(url, {"kind": "decision", "format": "xlsx"})))
