@@ -30,14 +30,15 @@ def new_workbook(target, **options) -> xlsxwriter.Workbook:
 
 
 def sort_queryset(request, qs: QuerySet, allowed: dict[str, str], default: str) -> tuple[QuerySet, str]:
-    """Order by `?sort=key` or `?sort=-key` where key is one of `allowed` (key -> ORM path)."""
+    """Order by `?sort=key` or `?sort=-key` where key is one of `allowed` (key -> ORM path); ties by
+    id in the same direction, so one index on (column, id) serves both directions of a long list."""
     raw = request.GET.get("sort") or default
     key = raw.lstrip("-")
     if key not in allowed:
         raw, key = default, default.lstrip("-")
     desc = raw.startswith("-")
     path = allowed[key]
-    return qs.order_by(f"-{path}" if desc else path, "pk"), raw
+    return qs.order_by(f"-{path}", "-pk") if desc else qs.order_by(path, "pk"), raw
 
 
 def paginate(request, items, per_page: int = PER_PAGE):

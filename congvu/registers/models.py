@@ -255,8 +255,10 @@ class Dossier(models.Model):
                 fields=["unit", "received_on", "due_on", "completed_on"], name="dossier_metrics_idx"
             ),
             models.Index(fields=["field", "received_on"], name="dossier_field_idx"),
-            # The register's default order (newest first) on a million rows.
-            models.Index(fields=["received_on"], name="dossier_received_idx"),
+            # The register's default order (newest first, ties by id) on millions of rows: the keys of
+            # a deep page are read from this index alone, and a page is sought from a known row
+            # (`congvu.metrics.cache.RecordPaginator`).
+            models.Index(fields=["received_on", "id"], name="dossier_received_id_idx"),
             # The records the rollups leave to the live computation (`congvu.registers.rollups`).
             models.Index(fields=["completed_on", "unit", "received_on", "due_on"], name="dossier_settle_idx"),
             models.Index(
