@@ -15,7 +15,6 @@ from django.utils.translation import gettext
 
 from congvu.core.numbers import number, percent
 from congvu.core.scoping import get_visible_or_404
-from congvu.core.text import fold
 from congvu.inspections.models import (
     ChecklistSubject,
     FindingStatus,
@@ -42,26 +41,10 @@ def reports_visible(fetched_by) -> QuerySet:
     return DirectorReport.objects.visible_to(fetched_by)
 
 
-def report_list(
-    *, fetched_by, query: str = "", status: str = "", kind: str = "", year: int | None = None
-) -> QuerySet:
-    """Reports the user may open, with their proposal counts (for a unit role: its decided ones)."""
+def report_list(*, fetched_by) -> QuerySet:
+    """Reports the user may open, with their proposal counts (for a unit role: its decided ones); the
+    list page narrows them with `proposals.filters.ReportFilter`."""
     qs = reports_visible(fetched_by).select_related("inspection", "inspection__unit")
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if year:
-        qs = qs.filter(year=year)
-    if query:
-        folded = fold(query)
-        qs = qs.filter(
-            Q(title__icontains=query)
-            | Q(number__icontains=query)
-            | Q(inspection__title__icontains=query)
-            | Q(inspection__unit__name__icontains=query)
-            | Q(inspection__unit__name_folded__contains=folded)
-        )
     counted = Q()
     if _is_unit_role(fetched_by):
         from congvu.core.scoping import visible_unit_ids

@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congvu.core.params import query_year
+from congvu.core.filters import filter_list
 from congvu.core.permissions import role_required
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.inspections.selectors import inspection_get
 from congvu.proposals import policy, selectors, services
+from congvu.proposals.filters import ReportFilter
 from congvu.proposals.forms import (
     DecisionForm,
     ProposalEditForm,
@@ -26,7 +27,7 @@ from congvu.proposals.forms import (
     ReportCreateForm,
     ReportEditForm,
 )
-from congvu.proposals.models import ReportKind, ReportStatus
+from congvu.proposals.models import ReportKind
 
 _SORTS = {
     "id": "pk",
@@ -47,20 +48,10 @@ def _parse_date(text: str):
     return datetime.strptime(text, "%d/%m/%Y").date() if text else None
 
 
-def _year(request) -> int | None:
-    return query_year(request)
-
-
 @login_required
 def report_list(request):
-    qs = selectors.report_list(
-        fetched_by=request.user,
-        query=request.GET.get("q", "").strip(),
-        status=request.GET.get("status", "").strip(),
-        kind=request.GET.get("kind", "").strip(),
-        year=_year(request),
-    )
-    qs, sort = sort_queryset(request, qs, _SORTS, "-id")
+    filters = filter_list(ReportFilter, request, selectors.report_list(fetched_by=request.user))
+    qs, sort = sort_queryset(request, filters.qs, _SORTS, "-id")
     if wants_xlsx(request):
         headers = [
             "#",
@@ -96,8 +87,7 @@ def report_list(request):
         {
             "page": paginate(request, qs),
             "sort": sort,
-            "statuses": ReportStatus.choices,
-            "kinds": ReportKind.choices,
+            "filters": filters.form,
             "can_create": request.user.has_role(*policy.EDIT_ROLES),
         },
     )

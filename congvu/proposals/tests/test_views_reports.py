@@ -243,3 +243,38 @@ def test_lead_drops_a_proposal_from_the_draft_and_it_is_audited(client, personas
     assert not Proposal.objects.filter(pk=proposal.pk).exists()
     event = AuditEvent.objects.get(action="proposal.delete", object_id=str(proposal.pk))
     assert event.before["value"] == "correction"
+
+
+def test_list_filters_narrow_and_a_bad_value_is_a_form_error(client, personas, report):
+    client.force_login(personas.lead)
+    url = reverse("proposals:list")
+
+    def shown(params):
+        response = client.get(url, params)
+        assert response.status_code == 200, params
+        body = response.content.decode()
+        return report.title in body, 'data-testid="filter-errors"' in body
+
+    assert shown({"kind": "inspection", "status": "draft", "year": report.year}) == (True, False)
+    assert shown({"kind": "year"}) == (False, False)
+    assert shown({"status": "submitted"}) == (False, False)
+    assert shown({"year": report.year - 1}) == (False, False)
+    for bad in ("-1", "9" * 30, "²"):
+        assert shown({"year": bad, "kind": "inspection"}) == (True, True), bad
+        assert shown({"year": bad, "kind": "year"}) == (False, True), bad
+    assert shown({"status": "nope", "q": "tư pháp"}) == (False, True)
+    rows = xlsx_rows(client.get(url, {"kind": "year", "format": "xlsx"}))
+    assert xlsx_column(rows, "Trích yếu") == []
+
+
+def test_an_outsider_cannot_filter_into_another_units_reports(client, personas, report):
+    services.report_submit(actor=personas.lead, report=report)
+    _decide(personas, report, "khien_trach")
+    client.force_login(personas.outsider_head)
+    url = reverse("proposals:list")
+    every = ({"q": "so xay dung"}, {"kind": "inspection"}, {"status": "submitted"}, {"year": report.year})
+    for params in every:
+        assert report.title not in client.get(url, params).content.decode(), params
+    assert report.title not in xlsx_text(xlsx_rows(client.get(url, {"kind": "inspection", "format": "xlsx"})))
+    client.force_login(personas.unit_head)  # the unit the decision is about does see it, filtered
+    assert report.title in client.get(url, {"status": "submitted", "q": "so xay dung"}).content.decode()
