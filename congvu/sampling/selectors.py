@@ -24,6 +24,17 @@ def samples_visible(fetched_by) -> QuerySet:
     return qs
 
 
+def sample_text_q(query: str) -> Q:
+    """A sample whose name or inspection's title contains `query`, or its unit's name, with or
+    without diacritics."""
+    return (
+        Q(title__icontains=query)
+        | Q(unit__name__icontains=query)
+        | Q(unit__name_folded__contains=fold(query))
+        | Q(inspection__title__icontains=query)
+    )
+
+
 def sample_list(
     *, fetched_by, query: str = "", status: str = "", register: str = "", inspection_id: int | None = None
 ) -> QuerySet:
@@ -35,13 +46,7 @@ def sample_list(
     if inspection_id:
         qs = qs.filter(inspection_id=inspection_id)
     if query:
-        folded = fold(query)
-        qs = qs.filter(
-            Q(title__icontains=query)
-            | Q(unit__name__icontains=query)
-            | Q(unit__name_folded__contains=folded)
-            | Q(inspection__title__icontains=query)
-        )
+        qs = qs.filter(sample_text_q(query))
     reviewed = Count("items__review", distinct=True)
     deviations = Count("items__review", filter=Q(items__review__deviation=True), distinct=True)
     if getattr(fetched_by, "is_unit_role", False):
@@ -96,26 +101,14 @@ def inspections_for_sampling(*, fetched_by) -> QuerySet:
     return qs.none()
 
 
-def sample_items(
-    *, fetched_by, sample: Sample, query: str = "", field_code: str = "", state: str = ""
-) -> QuerySet:
-    """The drawn records of a sample, with their review. `state`: pending, reviewed, deviation."""
-    qs = (
+def sample_items(*, fetched_by, sample: Sample) -> QuerySet:
+    """The drawn records of a sample, with their review; the sample's page narrows them with
+    `sampling.filters.SampleItemFilter`."""
+    return (
         SampleItem.objects.visible_to(fetched_by)
         .filter(sample=sample)
         .select_related("stratum", "dossier", "task", "review")
     )
-    if field_code:
-        qs = qs.filter(stratum__field_code=field_code)
-    if state == "pending":
-        qs = qs.filter(review__isnull=True)
-    elif state == "reviewed":
-        qs = qs.filter(review__isnull=False)
-    elif state == "deviation":
-        qs = qs.filter(review__deviation=True)
-    if query:
-        qs = qs.filter(record_code__icontains=query.strip())
-    return qs
 
 
 def sample_item_get(*, fetched_by, sample: Sample, pk: int) -> SampleItem:

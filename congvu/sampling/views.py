@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congvu.core.params import query_id
+from congvu.core.filters import filter_list
 from congvu.core.permissions import require_role, role_required
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.sampling import exports, guide, policy, selectors, services
+from congvu.sampling.filters import SampleFilter, SampleItemFilter
 from congvu.sampling.forms import (
     CommitmentForm,
     ExtendForm,
@@ -25,7 +26,7 @@ from congvu.sampling.forms import (
     SampleForm,
     deviations_from_answers,
 )
-from congvu.sampling.models import ApologySlip, Register, Review, SampleStatus, SampleStratum, Tristate
+from congvu.sampling.models import ApologySlip, Review, SampleStatus, SampleStratum, Tristate
 from congvu.sampling.verification import sample_verify
 
 _LIST_SORTS = {
@@ -60,14 +61,8 @@ def _require_work(user, sample) -> None:
 
 @login_required
 def sample_list(request):
-    qs = selectors.sample_list(
-        fetched_by=request.user,
-        query=request.GET.get("q", "").strip(),
-        status=request.GET.get("status", "").strip(),
-        register=request.GET.get("register", "").strip(),
-        inspection_id=query_id(request, "inspection"),
-    )
-    qs, sort = sort_queryset(request, qs, _LIST_SORTS, "-created")
+    filters = filter_list(SampleFilter, request, selectors.sample_list(fetched_by=request.user))
+    qs, sort = sort_queryset(request, filters.qs, _LIST_SORTS, "-created")
     if wants_xlsx(request):
         rows = (
             (
@@ -113,8 +108,7 @@ def sample_list(request):
         {
             "page": paginate(request, qs),
             "sort": sort,
-            "statuses": SampleStatus.choices,
-            "registers": Register.choices,
+            "filters": filters.form,
             "can_create": request.user.has_role(*services.WRITE_ROLES),
         },
     )
@@ -177,14 +171,13 @@ def sample_detail(request, pk):
         context["preview"], context["preview_message"] = selectors.population_preview(sample=sample)
         return render(request, "sampling/detail.html", context)
     strata = list(selectors.strata_with_counts(sample=sample))
-    items = selectors.sample_items(
-        fetched_by=user,
-        sample=sample,
-        query=request.GET.get("q", ""),
-        field_code=request.GET.get("field", ""),
-        state=request.GET.get("state", "") if context["show_reviews"] else "",
+    item_filters = filter_list(
+        SampleItemFilter,
+        request,
+        selectors.sample_items(fetched_by=user, sample=sample),
+        show_reviews=context["show_reviews"],
     )
-    items, sort = sort_queryset(request, items, _ITEM_SORTS, "field")
+    items, sort = sort_queryset(request, item_filters.qs, _ITEM_SORTS, "field")
     if sort.lstrip("-") == "field":
         items = items.order_by(
             "-stratum__field_code" if sort.startswith("-") else "stratum__field_code", "rank"
@@ -193,7 +186,9 @@ def sample_detail(request, pk):
         with_population = sample.population_size <= exports.POPULATION_SHEET_LIMIT
         rows = services.population_rows(sample) if with_population else None
         return exports.sample_workbook(sample, items, strata, rows)
-    context.update({"strata": strata, "page": paginate(request, items), "sort": sort})
+    context.update(
+        {"strata": strata, "page": paginate(request, items), "sort": sort, "filters": item_filters.form}
+    )
     return render(request, "sampling/detail.html", context)
 
 

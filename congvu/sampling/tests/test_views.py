@@ -373,3 +373,74 @@ def test_a_large_population_is_left_to_the_population_file_in_the_export(
     assert "Tổng thể" not in book.sheet_names
     text = " ".join(str(c) for row in book.get_sheet_by_name("Kiểm chứng").to_python() for c in row)
     assert f"tong-the-mau-{drawn.pk}.txt" in text
+
+
+# The FilterSets (sampling/filters.py): bad values are form errors; nobody filters into another unit.
+
+
+def test_list_filters_ignore_bad_values_and_name_them(client, personas, drawn):
+    client.force_login(personas.inspector)
+    url = reverse("sampling:list")
+    for params in (
+        {"inspection": "9" * 30},
+        {"inspection": "²"},
+        {"inspection": "-1"},
+        {"status": "nope"},
+        {"register": "nope"},
+    ):
+        body = client.get(url, {**params, "q": "6 tháng"}).content.decode()
+        assert 'data-testid="filter-errors"' in body and drawn.title in body, params
+        body = client.get(url, {**params, "q": "không có mẫu này"}).content.decode()
+        assert drawn.title not in body, params  # the valid filter beside it still applies
+    assert drawn.title not in client.get(url, {"register": "tasks"}).content.decode()
+    rows = xlsx_rows(client.get(url, {"register": "tasks", "format": "xlsx"}))
+    assert drawn.title not in xlsx_text(rows)
+
+
+def test_an_outsider_cannot_filter_into_another_units_samples(client, personas, drawn):
+    client.force_login(personas.outsider)
+    url = reverse("sampling:list")
+    for params in ({"inspection": drawn.inspection_id}, {"q": "6 tháng"}, {"status": "drawn"}):
+        assert drawn.title not in client.get(url, params).content.decode(), params
+    rows = xlsx_rows(client.get(url, {"inspection": drawn.inspection_id, "format": "xlsx"}))
+    assert drawn.title not in xlsx_text(rows)
+
+
+def test_the_drawn_records_filter_by_field_code_and_state(client, personas, drawn):
+    client.force_login(personas.inspector)
+    url = reverse("sampling:detail", args=[drawn.pk])
+    everything = client.get(url).context["page"].paginator.count
+
+    def count(params):
+        response = client.get(url, params)
+        assert response.status_code == 200, params
+        return response.context[
+            "page"
+        ].paginator.count, 'data-testid="filter-errors"' in response.content.decode()
+
+    building = drawn.items.filter(stratum__field_code="xay-dung").count()
+    assert 0 < building < everything
+    assert count({"field": "xay-dung"}) == (building, False)
+    assert count({"state": "pending"}) == (everything, False)
+    assert count({"state": "reviewed"}) == (0, False)
+    code = drawn.items.first().record_code
+    assert count({"q": code}) == (drawn.items.filter(record_code__icontains=code).count(), False)
+    assert count({"state": "nope", "field": "xay-dung"}) == (building, True)
+
+
+def test_a_unit_user_cannot_filter_by_review_state_before_the_minutes(client, personas, drawn):
+    services.review_record(
+        actor=personas.inspector,
+        item=_item(drawn),
+        on_time="no",
+        complete="yes",
+        legal_basis_correct="yes",
+        apology_slip="missing",
+        quality="passed",
+        deviation=True,
+        deviation_type="no_apology",
+    )
+    client.force_login(personas.focal)
+    response = client.get(reverse("sampling:detail", args=[drawn.pk]), {"state": "deviation"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == drawn.items.count()  # the state is not theirs
