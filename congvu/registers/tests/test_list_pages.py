@@ -197,3 +197,13 @@ def test_deep_pages_of_the_list_view_show_the_rows_offset_gives(client, org, tmp
     for number in (3, 2, 1, 2):
         html = client.get(reverse("registers:dossiers"), {"page": number, "sort": "-due"}).content.decode()
         assert set(re.findall(r"LP-\d{3}-\d+", html)) == set(codes[(number - 1) * 50 : number * 50])
+
+
+def test_the_pager_has_a_page_number_box_keeping_the_other_parameters(client, org, tmp_path):
+    _load(tmp_path, n=130)
+    client.force_login(org.personas.lead)
+    html = client.get(reverse("registers:dossiers"), {"page": 2, "sort": "-due"}).content.decode()
+    box = re.search(r'<form method="get" class="page-link.*?</form>', html, re.S).group(0)
+    assert '<input type="hidden" name="sort" value="-due">' in box
+    assert 'name="page" value="2" min="1" max="3"' in box
+    assert 'name="page" type="hidden"' not in box and box.count('name="page"') == 1
