@@ -12,7 +12,8 @@ secondary indexes — and on PostgreSQL its foreign keys — before the upsert a
 in the same transaction, from their own definitions in the catalogue: building an index from sorted
 rows and validating a foreign key with one join are several times faster than maintaining them row
 by row (PostgreSQL manual, "Populating a Database"). Readers on SQLite (WAL) keep their snapshot; on
-PostgreSQL they wait for the commit, which is acceptable for a first load.
+PostgreSQL they wait for the commit, which is acceptable for a first load. A smaller but still large
+load on PostgreSQL (FOREIGN_KEY_RATIO) drops and re-adds only the foreign keys, for the same reason.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 # Above this many staged rows (and at least as many as the register holds), rebuild indexes after.
 BULK_ROWS = 50_000
+# PostgreSQL: a merge of at least BULK_ROWS rows and 1/FOREIGN_KEY_RATIO of the register drops its
+# foreign keys and re-adds them after (one validating join each) instead of queuing four deferred
+# checks per row for the commit. Measured by benchmarks/scale.py (1M rows into 2M, loaded machine):
+# ~50 s of checks at commit; re-adding the four keys took 4.9 s at 2M rows, so ~2.5 s per million.
+FOREIGN_KEY_RATIO = 20
 DUPLICATE_LOOKUP_LIMIT = 2_000  # repeated codes looked up one by one; beyond, one grouping pass
 _SQLITE_CACHE_KIB = 65_536  # page cache while merging: the register's indexes stay in memory
 
@@ -284,7 +290,12 @@ class Stage:
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
                 cursor.execute("SET LOCAL work_mem = '64MB'")  # the joins and the index rebuild
-            rebuild = self._drop_for_bulk_load(cursor, unique=plain) if bulk else None
+            if bulk:
+                rebuild = self._drop_for_bulk_load(cursor, unique=plain)
+            elif self._wants_foreign_keys_dropped(cursor):
+                rebuild = self._drop_for_bulk_load(cursor, with_indexes=False)
+            else:
+                rebuild = None
             cursor.execute(sql, params)
             written = cursor.rowcount
             if rebuild is not None:
@@ -292,7 +303,7 @@ class Stage:
             elif self.vendor == "postgresql" and written >= BULK_ROWS:
                 # Statistics for what was just written (autovacuum may be off, or minutes late): the
                 # next import's joins and the figures' plans otherwise see the register as it was.
-                cursor.execute(f'ANALYZE "{self.table}"')
+                cursor.execute(f'ANALYZE "{self.table}"')  # (`_rebuild` does it too)
         return written
 
     def wants_bulk_load(self) -> bool:
@@ -304,9 +315,20 @@ class Stage:
             existing = cursor.fetchone()[0]
         return self.rows >= existing
 
-    def _drop_for_bulk_load(self, cursor, unique: bool = False) -> dict:
-        """Drop the register's secondary indexes (and PostgreSQL foreign keys, and with `unique` its
-        unique constraints); return what to rebuild."""
+    def _wants_foreign_keys_dropped(self, cursor) -> bool:
+        """PostgreSQL, a merge that is not a bulk load but large for the register (see
+        FOREIGN_KEY_RATIO; the register's size is the planner's estimate, kept by the ANALYZE after
+        every large merge). Like the bulk load, it then holds the register exclusively until the
+        commit."""
+        if self.vendor != "postgresql" or self.rows < BULK_ROWS:
+            return False
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [self.table])
+        estimate = max(cursor.fetchone()[0], 0)  # -1: never analysed
+        return self.rows * FOREIGN_KEY_RATIO >= estimate
+
+    def _drop_for_bulk_load(self, cursor, unique: bool = False, with_indexes: bool = True) -> dict:
+        """Drop the register's secondary indexes (with `with_indexes`) and PostgreSQL foreign keys,
+        and with `unique` its unique constraints; return what to rebuild."""
         if self.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks may block ALTER TABLE
             cursor.execute("SET LOCAL maintenance_work_mem = '128MB'")
@@ -316,7 +338,7 @@ class Stage:
                    WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND NOT i.indisprimary""",
                 [self.table],
             )
-            indexes = cursor.fetchall()
+            indexes = cursor.fetchall() if with_indexes else []
             cursor.execute(
                 "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
                 "WHERE conrelid = %s::regclass AND contype = ANY(%s)",
