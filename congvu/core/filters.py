@@ -18,10 +18,14 @@ from django import forms
 from congvu.core.params import FIRST_YEAR, LAST_YEAR, MAX_ID
 
 
-class IdFilter(django_filters.Filter):
-    """A primary key (`?run=12`): a positive 64-bit whole number, else a form error."""
+class WholeNumberFilter(django_filters.Filter):
+    """A whole number within `min_value`..`max_value` (`forms.IntegerField`), else a form error."""
 
     field_class = forms.IntegerField
+
+
+class IdFilter(WholeNumberFilter):
+    """A primary key (`?run=12`): a positive 64-bit whole number, else a form error."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
@@ -29,10 +33,8 @@ class IdFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
 
 
-class YearFilter(django_filters.Filter):
+class YearFilter(WholeNumberFilter):
     """A year (`?year=2025`) between 1900 and 2200, else a form error."""
-
-    field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", FIRST_YEAR)

@@ -138,18 +138,11 @@ def discipline_flags(bases: list[OverrideBasis]):
     )
 
 
-def conclusion_list(*, fetched_by, query: str = ""):
-    from congvu.core.text import fold
+def conclusion_list(*, fetched_by):
+    """The conclusions the user may see (the page narrows them with `evaluation.filters`)."""
     from congvu.evaluation.models import OverrideConclusion
 
-    qs = OverrideConclusion.objects.visible_to(fetched_by).select_related("official", "unit")
-    if query:
-        qs = qs.filter(
-            Q(official__name_folded__contains=fold(query))
-            | Q(official__code__iexact=query.strip())
-            | Q(document_number__icontains=query.strip())
-        )
-    return qs
+    return OverrideConclusion.objects.visible_to(fetched_by).select_related("official", "unit")
 
 
 def official_unit_on(*, official_id: int, day: date) -> int | None:
@@ -299,62 +292,29 @@ def portfolio_codes(*, official_ids, unit_id: int, day: date) -> dict[int, froze
 # --- Pages ------------------------------------------------------------------------------
 
 
-def year_result_list(*, fetched_by, year: int, query: str = "", band: str = "", unit_id: int | None = None):
-    from congvu.core.text import fold
-
+def year_result_list(*, fetched_by, year: int, unit_id: int | None = None):
+    """The year's results the user may see, of one unit when given (the page narrows them further
+    with `evaluation.filters.YearResultFilter`)."""
     qs = YearResult.objects.visible_to(fetched_by).filter(year=year).select_related("official", "unit")
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
-    if band == "over_quota":
-        qs = qs.filter(over_quota=True)
-    elif band:
-        qs = qs.filter(Q(decided_band=band) | Q(decided_band="", computed_band=band))
-    if query:
-        qs = qs.filter(
-            Q(official__name_folded__contains=fold(query)) | Q(official__code__iexact=query.strip())
-        )
     return qs
 
 
-def sheet_list(
-    *,
-    fetched_by,
-    year: int,
-    period_number: int | None = None,
-    status: str = "",
-    query: str = "",
-    unit_id=None,
-):
-    from congvu.core.text import fold
+def sheet_list(*, fetched_by, year: int, unit_id=None):
+    """The year's period sheets the user may see (`evaluation.filters.SheetFilter` narrows them)."""
     from congvu.evaluation.models import PeriodSheet
 
     # An agency head also sees the sheets of his sub-units' heads, whom he approves (`head_rating`).
     qs = with_subunit_heads(PeriodSheet, fetched_by).filter(year=year).select_related("official", "unit")
-    if period_number:
-        qs = qs.filter(period_number=period_number)
-    if status:
-        qs = qs.filter(status=status)
     if unit_id:  # the unit's sheets and those of its sub-units' heads, whom its head approves
         qs = qs.filter(Q(unit_id=unit_id) | Q(role="head", unit__parent_id=unit_id))
-    if query:
-        qs = qs.filter(
-            Q(official__name_folded__contains=fold(query)) | Q(official__code__iexact=query.strip())
-        )
     return qs
 
 
-def discipline_list(*, fetched_by, query: str = ""):
-    from congvu.core.text import fold
-
-    qs = DisciplineRecord.objects.visible_to(fetched_by).select_related("official", "unit")
-    if query:
-        folded = fold(query)
-        qs = qs.filter(
-            Q(official__name_folded__contains=folded)
-            | Q(official__code__iexact=query.strip())
-            | Q(decision_number__icontains=query.strip())
-        )
-    return qs
+def discipline_list(*, fetched_by):
+    """The discipline records the user may see (`evaluation.filters.DisciplineFilter` narrows them)."""
+    return DisciplineRecord.objects.visible_to(fetched_by).select_related("official", "unit")
 
 
 @dataclass

@@ -17,10 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congvu.core.filters import filter_list
 from congvu.core.permissions import require_role, role_required
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.evaluation import forms, selectors, services
+from congvu.evaluation.filters import ConclusionFilter, DisciplineFilter, SheetFilter, YearResultFilter
 from congvu.evaluation.models import (
     Band,
     CatalogueItem,
@@ -87,11 +89,12 @@ RESULT_SORTS = {
 @login_required
 def home(request):
     year, unit = _year(request), _unit(request)
-    query, band = request.GET.get("q", "").strip(), request.GET.get("band", "")
-    qs = selectors.year_result_list(
-        fetched_by=request.user, year=year, query=query, band=band, unit_id=unit.pk if unit else None
+    filters = filter_list(
+        YearResultFilter,
+        request,
+        selectors.year_result_list(fetched_by=request.user, year=year, unit_id=unit.pk if unit else None),
     )
-    qs, sort = sort_queryset(request, qs, RESULT_SORTS, "-total")
+    qs, sort = sort_queryset(request, filters.qs, RESULT_SORTS, "-total")
     if wants_xlsx(request):
         headers = [
             _("Mã"),
@@ -136,9 +139,7 @@ def home(request):
             "units": _units(request),
             "page": paginate(request, qs),
             "sort": sort,
-            "query": query,
-            "band": band,
-            "bands": Band.choices,
+            "filters": filters.form,
             "over_quota": qs.filter(over_quota=True).count(),
             "pending": selectors.year_pending_counts(fetched_by=request.user, year=year),
             "can_compute": request.user.has_role("unit_head", "lead", "admin"),
@@ -356,20 +357,12 @@ SHEET_SORTS = {
 @login_required
 def sheets(request):
     year, unit = _year(request), _unit(request)
-    query, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
-    try:
-        period = int(request.GET.get("period") or 0)
-    except ValueError:
-        period = 0
-    qs = selectors.sheet_list(
-        fetched_by=request.user,
-        year=year,
-        period_number=period or None,
-        status=status,
-        query=query,
-        unit_id=unit.pk if unit else None,
+    filters = filter_list(
+        SheetFilter,
+        request,
+        selectors.sheet_list(fetched_by=request.user, year=year, unit_id=unit.pk if unit else None),
     )
-    qs, sort = sort_queryset(request, qs, SHEET_SORTS, "name")
+    qs, sort = sort_queryset(request, filters.qs, SHEET_SORTS, "name")
     if wants_xlsx(request):
         headers = [
             _("Mã"),
@@ -410,10 +403,7 @@ def sheets(request):
             "units": _units(request),
             "page": paginate(request, qs),
             "sort": sort,
-            "query": query,
-            "status": status,
-            "period": period,
-            "statuses": SheetStatus.choices,
+            "filters": filters.form,
             "generate_form": forms.GenerateForm(
                 initial={
                     "period_kind": setting.period_kind if setting else PeriodKind.QUARTER,
@@ -721,10 +711,8 @@ def _record_for_official(request, form, record, *, success: str, done: str, conf
 
 @login_required
 def discipline(request):
-    query = request.GET.get("q", "").strip()
-    qs, sort = sort_queryset(
-        request, selectors.discipline_list(fetched_by=request.user, query=query), DISCIPLINE_SORTS, "-date"
-    )
+    filters = filter_list(DisciplineFilter, request, selectors.discipline_list(fetched_by=request.user))
+    qs, sort = sort_queryset(request, filters.qs, DISCIPLINE_SORTS, "-date")
     if wants_xlsx(request):
         headers = [
             _("Mã"),
@@ -767,7 +755,13 @@ def discipline(request):
     return render(
         request,
         "evaluation/discipline.html",
-        {"page": paginate(request, qs), "sort": sort, "query": query, "form": form, "can_record": can_record},
+        {
+            "page": paginate(request, qs),
+            "sort": sort,
+            "filters": filters.form,
+            "form": form,
+            "can_record": can_record,
+        },
     )
 
 
@@ -783,10 +777,8 @@ CONCLUSION_SORTS = {
 def conclusions(request):
     """Conclusions forcing "không hoàn thành" (Art. 20(4)(b) and (d)): the list, Excel, and the form
     with a confirmation step (the record changes a year's classification)."""
-    query = request.GET.get("q", "").strip()
-    qs, sort = sort_queryset(
-        request, selectors.conclusion_list(fetched_by=request.user, query=query), CONCLUSION_SORTS, "-date"
-    )
+    filters = filter_list(ConclusionFilter, request, selectors.conclusion_list(fetched_by=request.user))
+    qs, sort = sort_queryset(request, filters.qs, CONCLUSION_SORTS, "-date")
     if wants_xlsx(request):
         headers = [
             _("Mã"),
@@ -830,7 +822,13 @@ def conclusions(request):
     return render(
         request,
         "evaluation/conclusions.html",
-        {"page": paginate(request, qs), "sort": sort, "query": query, "form": form, "can_record": can_record},
+        {
+            "page": paginate(request, qs),
+            "sort": sort,
+            "filters": filters.form,
+            "form": form,
+            "can_record": can_record,
+        },
     )
 
 

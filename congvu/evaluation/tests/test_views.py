@@ -317,3 +317,70 @@ def test_sheet_under_decree_90_says_it_is_rated_by_conditions(client, personas, 
     assert sheet.rule_set == "nd90_2020" and sheet.total == ""
     page = _client(client, personas.focal).get(reverse("evaluation:sheet", args=[sheet.pk])).content.decode()
     assert 'data-testid="by-conditions"' in page
+
+
+# The FilterSets (evaluation/filters.py): each narrows, a bad value is a form error, never a 500.
+
+
+def _shown(c, name, params, names):
+    response = c.get(reverse(name), {"year": 2026, **params})
+    assert response.status_code == 200, params
+    body = response.content.decode()
+    return [n for n in names if n in body], 'data-testid="filter-errors"' in body
+
+
+def test_result_filters_narrow_by_band_and_official_and_name_bad_values(client, personas, result):
+    c = _client(client, personas.unit_head)
+    who = ["Lê Văn Chuyên"]
+    assert _shown(c, "evaluation:home", {"band": "tot"}, who) == (who, False)  # computed band
+    assert _shown(c, "evaluation:home", {"band": "xuat_sac"}, who) == ([], False)
+    assert _shown(c, "evaluation:home", {"q": "O-CV1"}, who) == (who, False)
+    assert _shown(c, "evaluation:home", {"q": "nobody"}, who) == ([], False)
+    assert _shown(c, "evaluation:home", {"band": "nope", "q": "nobody"}, who) == ([], True)
+    rows = xlsx_rows(c.get(reverse("evaluation:home"), {"year": 2026, "band": "xuat_sac", "format": "xlsx"}))
+    assert len(rows) == 1  # the header only: the export follows the filter
+
+
+def test_sheet_filters_narrow_by_period_status_and_official_and_name_bad_values(
+    client, personas, people, generated
+):
+    c = _client(client, personas.unit_head)
+    staff = ["Lê Văn Chuyên"]
+    assert _shown(c, "evaluation:sheets", {"period": 1, "q": "O-CV1"}, staff) == (staff, False)
+    assert _shown(c, "evaluation:sheets", {"period": 2}, staff) == ([], False)
+    assert _shown(c, "evaluation:sheets", {"status": "approved"}, staff) == ([], False)
+    for bad in ("0", "13", "-1", "9" * 30, "²", "1.5"):
+        assert _shown(c, "evaluation:sheets", {"period": bad, "q": "O-CV1"}, staff) == (staff, True), bad
+    assert _shown(c, "evaluation:sheets", {"status": "nope", "period": 2}, staff) == ([], True)
+    rows = xlsx_rows(c.get(reverse("evaluation:sheets"), {"year": 2026, "q": "O-CV1", "format": "xlsx"}))
+    assert xlsx_column(rows, "Mã") == ["O-CV1"]
+
+
+def test_an_outsider_cannot_filter_into_another_units_evaluation(client, personas, people, generated, result):
+    c = _client(client, personas.outsider)
+    staff = ["Lê Văn Chuyên"]
+    assert _shown(c, "evaluation:sheets", {"q": "O-CV1", "period": 1}, staff) == ([], False)
+    assert _shown(c, "evaluation:home", {"q": "O-CV1", "band": "tot"}, staff) == ([], False)
+    rows = xlsx_rows(c.get(reverse("evaluation:sheets"), {"year": 2026, "q": "O-CV1", "format": "xlsx"}))
+    assert "O-CV1" not in xlsx_text(rows)
+
+
+def test_discipline_and_conclusion_lists_search_by_official_and_number(client, personas, people):
+    discipline_record(
+        actor=personas.unit_head,
+        official=people["staff"],
+        form="khien_trach",
+        effective_date=date(2026, 5, 4),
+        decision_number="12/QĐ-SXD",
+        decision_date=date(2026, 5, 1),
+        public_duty_violation=True,
+    )
+    c = _client(client, personas.unit_head)
+    staff = ["Lê Văn Chuyên"]
+    for q in ("12/QĐ", "o-cv1"):  # (the fixture's officials have no folded name to match)
+        assert _shown(c, "evaluation:discipline", {"q": q}, staff) == (staff, False), q
+    assert _shown(c, "evaluation:discipline", {"q": "99/QĐ"}, staff) == ([], False)
+    assert _shown(c, "evaluation:discipline", {"q": "x" * 300}, staff) == (staff, True)  # too long
+    assert _shown(c, "evaluation:conclusions", {"q": "o-cv1"}, staff) == ([], False)
+    o = _client(client, personas.outsider)
+    assert _shown(o, "evaluation:discipline", {"q": "12/QĐ"}, staff) == ([], False)
