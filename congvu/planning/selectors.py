@@ -15,7 +15,6 @@ from django.conf import settings as django_settings
 from django.db.models import Q, QuerySet
 
 from congvu.core.scoping import get_visible_or_404
-from congvu.core.text import fold
 from congvu.evaluation.selectors import discipline_for, official_classifications
 from congvu.org.models import Appointment, AppointmentRole, Official, Unit
 from congvu.org.selectors import appointments_on, official_appointments
@@ -39,19 +38,14 @@ def planning_settings() -> PlanningSettings:
     return PlanningSettings.from_mapping(getattr(django_settings, "PLANNING_RULES", None))
 
 
-def entry_list(
-    *, fetched_by, term: str = "", unit: Unit | None = None, status: str = "", query: str = ""
-) -> QuerySet:
+def entry_list(*, fetched_by, term: str = "", unit: Unit | None = None) -> QuerySet:
+    """The planning entries the user may see, of one term and unit when given; the list page narrows
+    them with `planning.filters.PlanningEntryFilter`."""
     qs = PlanningEntry.objects.visible_to(fetched_by).select_related("official", "unit")
     if term:
         qs = qs.filter(term=term)
     if unit is not None:
         qs = qs.filter(unit=unit)
-    if status:
-        qs = qs.filter(status=status)
-    if query:
-        folded = fold(query)
-        qs = qs.filter(Q(official__name_folded__contains=folded) | Q(official__code__iexact=query))
     return qs
 
 

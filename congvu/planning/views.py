@@ -11,14 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congvu.core.filters import filter_list
 from congvu.core.permissions import role_required
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.evaluation.scoring import BAND_LABELS
 from congvu.org.models import Official, Unit
 from congvu.planning.exports import planning_workbook
+from congvu.planning.filters import PlanningEntryFilter
 from congvu.planning.forms import PlanningEntryForm, SheetForm, TakeOutForm
-from congvu.planning.models import PlanningStatus
 from congvu.planning.rules import PlanningRuleError, parse_term
 from congvu.planning.selectors import (
     check_entries,
@@ -49,12 +50,8 @@ def _flag_summary(check) -> str:
 
 @login_required
 def home(request):
-    status = request.GET.get("status", "")
-    if status not in ("", PlanningStatus.IN, PlanningStatus.OUT):
-        status = ""
-    term = request.GET.get("term", "").strip()
-    qs = entry_list(fetched_by=request.user, term=term, status=status, query=request.GET.get("q", "").strip())
-    qs, sort = sort_queryset(request, qs, _SORTS, "term")
+    filters = filter_list(PlanningEntryFilter, request, entry_list(fetched_by=request.user))
+    qs, sort = sort_queryset(request, filters.qs, _SORTS, "term")
     today = timezone.localdate()
     if wants_xlsx(request):
         entries = list(qs)
@@ -104,6 +101,7 @@ def home(request):
             "rows": rows,
             "sort": sort,
             "terms": terms_in_use(fetched_by=request.user),
+            "filters": filters.form,
             "units": units,
             "can_edit": request.user.has_role(*EDITORS),
             "today": today,

@@ -167,3 +167,40 @@ def test_official_record_across_years(client, planned):
     rows = xlsx_rows(client.get(record_url(planned.deputy), {"format": "xlsx"}))
     assert rows[0] == ["Năm", "Xếp loại", "Bộ quy tắc", "Đã quyết định"]
     assert next(r for r in rows[1:] if r[0] == 2024)[1:] == ["Hoàn thành xuất sắc nhiệm vụ", "nd90_2020", "x"]
+
+
+# The FilterSet (planning/filters.py): term and status narrow; a bad value is a form error.
+
+
+def _names(client, params):
+    response = client.get(HOME, params)
+    assert response.status_code == 200, params
+    body = response.content.decode()
+    found = [n for n in ("Trần Thị Phó", "Lê Văn Chuyên", "Phạm Văn Tư Pháp") if n in body]
+    return found, 'data-testid="filter-errors"' in body
+
+
+def test_list_filters_by_term_and_status_and_names_bad_values(client, planned):
+    from congvu.planning.services import planning_entry_take_out
+
+    planning_entry_take_out(
+        actor=planned.personas.lead, entry=planned.staff_entry, reason="Kỷ luật", out_date=date(2026, 10, 2)
+    )
+    client.force_login(planned.personas.inspector)
+    everyone = ["Trần Thị Phó", "Lê Văn Chuyên", "Phạm Văn Tư Pháp"]
+    assert _names(client, {"term": "2031-2036"}) == (everyone, False)
+    assert _names(client, {"term": "2026-2031"}) == ([], False)
+    assert _names(client, {"status": "out"}) == (["Lê Văn Chuyên"], False)
+    assert _names(client, {"status": "in", "q": "PL-DEP"}) == (["Trần Thị Phó"], False)
+    assert _names(client, {"status": "bogus", "q": "PL-DEP"}) == (["Trần Thị Phó"], True)
+    assert _names(client, {"term": "1" * 5000, "status": "out"}) == (["Lê Văn Chuyên"], True)
+    header, *rows = xlsx_rows(client.get(HOME, {"status": "out", "format": "xlsx"}))
+    assert [r[1] for r in rows] == ["Lê Văn Chuyên"]
+
+
+def test_a_unit_user_cannot_filter_into_another_units_entries(client, planned):
+    client.force_login(planned.personas.focal)
+    for params in ({"q": "tu phap"}, {"term": "2031-2036"}, {"status": "in"}):
+        assert "Phạm Văn Tư Pháp" not in _names(client, params)[0], params
+    header, *rows = xlsx_rows(client.get(HOME, {"term": "2031-2036", "format": "xlsx"}))
+    assert "Phạm Văn Tư Pháp" not in xlsx_text([header, *rows])
