@@ -341,7 +341,10 @@ def _count_aggregates(register: str, as_of: date, detail: bool) -> dict[str, Any
             proactive_count=Count("pk", filter=Q(proactive=True)),
         )
     else:
-        aggregates["late_with_apology"] = Count("pk", filter=_core_q("late", as_of) & Q(apology_slip=True))
+        # received_on, never empty, not pk: the unit's scorecard is then read from the covering
+        # dossier_metrics_idx alone (no visit to the table's rows).
+        late_apology = _core_q("late", as_of) & Q(apology_slip=True)
+        aggregates["late_with_apology"] = Count("received_on", filter=late_apology)
     return aggregates
 
 
