@@ -291,7 +291,7 @@ def measure(as_of: date) -> dict:
     from congvu.registers.rollups import rollup_rebuild
 
     began = time.perf_counter()
-    with transaction.atomic():  # what every import now adds to its write transaction
+    with transaction.atomic():  # what an import does when the rollups are stale
         rollup_rows = rollup_rebuild(register="dossiers")
     rebuild = time.perf_counter() - began
     user, _ = User.objects.get_or_create(
@@ -405,8 +405,9 @@ def report(progress: dict, m: dict, args) -> str:
     lines += [
         "",
         f"`VACUUM ANALYZE` of the dossier table after the import: {m['vacuum_analyze_seconds']:.0f} s. "
-        f"Rebuilding the dossier rollups over the whole table ({m['rollup_rows']:,} rollup rows), which "
-        f"every import does in its write transaction: {m['rollup_rebuild_seconds']:.0f} s. "
+        f"A full rebuild of the dossier rollups over the whole table ({m['rollup_rows']:,} rollup rows), "
+        "needed only when they are stale (a register edit, a new calendar; an import otherwise updates "
+        f"them by the difference it makes): {m['rollup_rebuild_seconds']:.0f} s. "
         "Per file of the import (rows/s, load average at its end): "
         + "; ".join(f"{f['file']}: {f['rows_per_s']:,} ({f['load'][0]})" for f in files)
         + ".",
