@@ -102,8 +102,13 @@ def unit_list(*, fetched_by, query: str = "", kind: str = "", day: date | None =
     if kind:
         qs = qs.filter(kind=kind)
     if query:
-        qs = qs.filter(Q(name_folded__contains=fold(query)) | Q(code__iexact=query.strip()))
+        qs = qs.filter(unit_text_q(query))
     return qs
+
+
+def unit_text_q(query: str) -> Q:
+    """A unit whose name contains `query` (with or without diacritics) or whose code it is."""
+    return Q(name_folded__contains=fold(query)) | Q(code__iexact=query.strip())
 
 
 @dataclass
@@ -171,13 +176,17 @@ def unit_ancestry(*, fetched_by, unit: Unit) -> tuple[QuerySet, QuerySet]:
 # --- Officials and fields ----------------------------------------------------------------
 
 
+def official_text_q(query: str) -> Q:
+    """An official whose name contains `query` (with or without diacritics) or whose code it is."""
+    return Q(name_folded__contains=fold(query)) | Q(code__iexact=query.strip())
+
+
 def official_list(*, fetched_by, query: str = "", day: date | None = None) -> QuerySet:
     """Officials the user may see, with their current post (the latest appointment in force on `day`)
     annotated by the database: `post_title`, `post_unit_name`, `post_unit_code`."""
     qs = Official.objects.visible_to(fetched_by)
     if query:
-        folded = fold(query)
-        qs = qs.filter(Q(name_folded__contains=folded) | Q(code__iexact=query.strip()))
+        qs = qs.filter(official_text_q(query))
     if day is not None:
         current = (
             Appointment.objects.filter(official=OuterRef("pk"), start__lte=day)
@@ -227,12 +236,17 @@ def unit_appointments(*, fetched_by, unit: Unit) -> QuerySet:
     )
 
 
+def field_text_q(query: str) -> Q:
+    """A field whose name contains `query` (with or without diacritics) or whose code contains it."""
+    return Q(name_folded__contains=fold(query)) | Q(code__icontains=query.strip())
+
+
 def field_list(*, fetched_by, query: str = "", day: date | None = None) -> QuerySet:
     """The field catalogue (not unit-owned: every signed-in user reads it), with the number of
     deputies the user may see holding each field on `day` (`deputies`)."""
     qs = Field.objects.all()
     if query:
-        qs = qs.filter(Q(name_folded__contains=fold(query)) | Q(code__icontains=query.strip()))
+        qs = qs.filter(field_text_q(query))
     if day is not None:
         in_force = Q(appointments__start__lte=day) & (
             Q(appointments__end__isnull=True) | Q(appointments__end__gte=day)

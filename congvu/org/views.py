@@ -8,9 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congvu.core.filters import filter_list
 from congvu.core.permissions import require_role, role_required
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
+from congvu.org.filters import FieldFilter, OfficialFilter, UnitFilter
 from congvu.org.forms import (
     AppointmentEndForm,
     AppointmentForm,
@@ -58,9 +60,10 @@ def _flatten(nodes, depth=0):
 @login_required
 def tree(request):
     day, form = _day(request)
-    query = request.GET.get("q", "").strip()
+    filters = filter_list(UnitFilter, request, unit_list(fetched_by=request.user, day=day))
+    query = filters.form.cleaned_data.get("q", "") if filters.is_bound and filters.is_valid() else ""
     if query:
-        matches = list(unit_list(fetched_by=request.user, query=query, day=day).order_by("name")[:200])
+        matches = list(filters.qs.order_by("name")[:200])
         roots = []
     else:
         matches = None
@@ -88,6 +91,7 @@ def tree(request):
             "roots": roots,
             "matches": matches,
             "query": query,
+            "filters": filters.form,
             "total": sum(node.size for node in roots) if matches is None else len(matches),
             "can_record": request.user.has_role(*ORG_ADMIN),
         },
@@ -191,8 +195,8 @@ _OFFICIAL_SORTS = {
 @login_required
 def officials(request):
     today = timezone.localdate()
-    qs = official_list(fetched_by=request.user, query=request.GET.get("q", "").strip(), day=today)
-    qs, sort = sort_queryset(request, qs, _OFFICIAL_SORTS, "name")
+    filters = filter_list(OfficialFilter, request, official_list(fetched_by=request.user, day=today))
+    qs, sort = sort_queryset(request, filters.qs, _OFFICIAL_SORTS, "name")
     if wants_xlsx(request):
         rows = (
             (
@@ -222,6 +226,7 @@ def officials(request):
             "page": paginate(request, qs),
             "sort": sort,
             "today": today,
+            "filters": filters.form,
             "can_edit": request.user.has_role(*ORG_ADMIN),
             "form": OfficialForm() if request.user.has_role(*ORG_ADMIN) else None,
         },
@@ -354,10 +359,14 @@ _FIELD_SORTS = {"code": "code", "name": "name_folded", "deputies": "deputies"}
 @login_required
 def fields(request):
     today = timezone.localdate()
-    qs = field_list(fetched_by=request.user, query=request.GET.get("q", "").strip(), day=today)
-    qs, sort = sort_queryset(request, qs, _FIELD_SORTS, "name")
+    filters = filter_list(FieldFilter, request, field_list(fetched_by=request.user, day=today))
+    qs, sort = sort_queryset(request, filters.qs, _FIELD_SORTS, "name")
     if wants_xlsx(request):
         rows = ((f.code, f.name, f.deputies) for f in qs)
         headers = [_("Mã"), _("Lĩnh vực"), _("Số cấp phó đang phụ trách")]
         return xlsx_response("linh-vuc.xlsx", headers, rows, sheet=_("Lĩnh vực"))
-    return render(request, "org/fields.html", {"page": paginate(request, qs), "sort": sort, "today": today})
+    return render(
+        request,
+        "org/fields.html",
+        {"page": paginate(request, qs), "sort": sort, "today": today, "filters": filters.form},
+    )

@@ -153,3 +153,32 @@ def test_ending_appointments_is_admin_only_and_scoped(client, org):
     )
     org.an_new.refresh_from_db()
     assert org.an_new.end is None
+
+
+# The FilterSets (org/filters.py): the search narrows, the export follows it, an over-long search is
+# a form error, and nobody finds another unit's official by searching for them.
+
+
+def test_the_export_holds_the_searched_officials(client, org):
+    client.force_login(org.personas.lead)
+    rows = xlsx_rows(client.get(LIST, {"q": "t-003", "format": "xlsx"}))
+    assert [row[:2] for row in rows[1:]] == [["T-003", "Đặng Văn Cường"]]
+
+
+def test_an_over_long_search_is_a_form_error_not_a_500(client, org):
+    client.force_login(org.personas.lead)
+    for url in (LIST, reverse("org:fields"), reverse("org:tree")):
+        response = client.get(url, {"q": "x" * 5000})
+        assert response.status_code == 200, url
+        assert 'data-testid="filter-errors"' in response.content.decode(), url
+    body = client.get(LIST, {"q": "x" * 5000}).content.decode()
+    assert "Nguyễn Văn An" in body  # the search is left out, the list stays whole
+
+
+def test_an_outsider_cannot_search_into_another_unit(client, org):
+    client.force_login(org.personas.outsider)
+    for q in ("nguyen van an", "T-001", "tran thi binh"):
+        body = client.get(LIST, {"q": q}).content.decode()
+        assert "Nguyễn Văn An" not in body and "Trần Thị Bình" not in body, q
+    rows = xlsx_rows(client.get(LIST, {"q": "T-001", "format": "xlsx"}))
+    assert "Nguyễn Văn An" not in xlsx_text(rows)

@@ -30,3 +30,18 @@ def test_unit_user_finds_only_officials_of_their_unit_and_predecessors(org):
     assert visible == {org.an, org.binh, org.cuong}
     assert list(official_list(fetched_by=org.personas.outsider, query="nguyen van an")) == []
     assert set(official_list(fetched_by=org.personas.outsider)) == {org.dung}
+
+
+def test_the_list_filters_use_the_same_search(org):
+    from congvu.org.filters import FieldFilter, OfficialFilter, UnitFilter
+    from congvu.org.models import Field, Unit
+
+    admin = org.personas.admin
+    officials = OfficialFilter({"q": "dang van cuong"}, queryset=official_list(fetched_by=admin)).qs
+    assert list(officials) == [org.cuong]
+    units = UnitFilter({"q": "so giao thong"}, queryset=Unit.objects.all()).qs
+    assert [u.code for u in units] == ["T-SGTVT"]
+    assert "ho-tich" in {f.code for f in FieldFilter({"q": "HO TICH"}, queryset=Field.objects.all()).qs}
+    # A filter only narrows what it is given: the outsider's scope stays theirs.
+    theirs = official_list(fetched_by=org.personas.outsider)
+    assert list(OfficialFilter({"q": "nguyen van an"}, queryset=theirs).qs) == []
