@@ -5,6 +5,7 @@ scorecard is a 404; every table exports to Excel (`?format=xlsx`)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -13,13 +14,16 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from congvu.core.numbers import number
 from congvu.core.tables import export_refused, paginate, wants_xlsx, xlsx_response
 from congvu.core.text import fold
-from congvu.metrics.cache import paginate_records
+from congvu.metrics.cache import cached_figures, paginate_records
 from congvu.metrics.engine import (
     BUCKET_LABELS,
     GROUPING_LABELS,
@@ -140,6 +144,29 @@ def _common_context(filters: Filters, form) -> dict:
     }
 
 
+def _cached_body(request, *, register: str, name: str, template: str, context: Callable[[], dict]) -> str:
+    """The page's content rendered once per figures key (`cached_figures`: the register's data
+    version, the audit head, the user's scope and the language) and the exact query string, path
+    and day: the tables of a figures page are hundreds of linked cells, and rendering them cost
+    more than reading the figures (BENCHMARKS.md, pages). `context()` runs only when the cache
+    misses; the navigation around the body (the user's own notices) is rendered on every request."""
+    params = {
+        "path": request.path,
+        "query": sorted(request.GET.lists()),
+        "today": timezone.localdate().isoformat(),
+        "province_wide": request.user.is_province_wide,
+    }
+
+    def compute() -> str:
+        return str(render_to_string(template, context(), request=request))
+
+    return mark_safe(
+        cached_figures(
+            fetched_by=request.user, register=register, name=f"html:{name}", params=params, compute=compute
+        )
+    )
+
+
 # --- Pages -----------------------------------------------------------------------------------
 
 
@@ -237,41 +264,46 @@ def overview(request):
     unit. See `selectors.rank_units` for the choice of bounds."""
     filters, form = Filters.from_request(request)
     params, ranking_form = RankingParams.from_request(request)
-    rows, total = province_ranking(
-        fetched_by=request.user,
-        register=filters.register,
-        as_of=filters.as_of,
-        with_predecessors=filters.with_predecessors,
-        **filters.record_filters(),
-    )
-    ranked, apart = rank_units(rows, min_records=params.min_records, worst_first=params.worst_first)
-    chart = _ranking_histogram(ranked)
-    search = request.GET.get("q", "").strip()
-    if search:  # over the units' rows (a few hundred), never over records
-        folded, code = fold(search), search.casefold()
 
-        def found(r):
-            return folded in r["folded"] or code in (r["code"] or "").casefold()
+    def ranking() -> tuple[list[dict], list[dict], dict, dict]:
+        rows, total = province_ranking(
+            fetched_by=request.user,
+            register=filters.register,
+            as_of=filters.as_of,
+            with_predecessors=filters.with_predecessors,
+            **filters.record_filters(),
+        )
+        ranked, apart = rank_units(rows, min_records=params.min_records, worst_first=params.worst_first)
+        chart = _ranking_histogram(ranked)
+        search = request.GET.get("q", "").strip()
+        if search:  # over the units' rows (a few hundred), never over records
+            folded, code = fold(search), search.casefold()
 
-        ranked, apart = [r for r in ranked if found(r)], [r for r in apart if found(r)]
-    ranked, apart = sort_units(ranked, params.sort), sort_units(apart, params.sort)
+            def found(r):
+                return folded in r["folded"] or code in (r["code"] or "").casefold()
+
+            ranked, apart = [r for r in ranked if found(r)], [r for r in apart if found(r)]
+        ranked, apart = sort_units(ranked, params.sort), sort_units(apart, params.sort)
+        return ranked, apart, chart, total
+
     if wants_xlsx(request):
+        ranked, apart, _chart_data, _total = ranking()
         return _export_ranking(ranked, apart)
-    base = filters.query()
-    ranking_query = {**base, "min_records": str(params.min_records)}
-    if params.worst_first:
-        ranking_query["order"] = "worst"
-    page = paginate(request, ranked)
-    return render(
-        request,
-        "metrics/overview.html",
-        {
+
+    def context() -> dict:
+        ranked, apart, chart, total = ranking()
+        base = filters.query()
+        ranking_query = {**base, "min_records": str(params.min_records)}
+        if params.worst_first:
+            ranking_query["order"] = "worst"
+        page = paginate(request, ranked)
+        return {
             **_common_context(filters, form),
             "ranking_form": ranking_form,
             "params": params,
             "sort": params.sort,
             "page": page,
-            "search": search,
+            "search": request.GET.get("q", "").strip(),
             "search_hidden": list({**ranking_query, "sort": params.sort}.items()),
             "columns": [
                 {"header": header, "sort": sort, "interval": kind == "interval"}
@@ -282,8 +314,16 @@ def overview(request):
             "chart": chart,
             "total": _table([total], register=filters.register, by=None, base=base, detail=False),
             "query": urlencode(base),
-        },
+        }
+
+    body = _cached_body(
+        request,
+        register=filters.register,
+        name="overview",
+        template="metrics/_overview_body.html",
+        context=context,
     )
+    return render(request, "metrics/overview.html", {"body": body})
 
 
 def _scorecard(
@@ -296,7 +336,8 @@ def _scorecard(
     groupings: list[str],
     records: dict,
     template: str,
-    context: dict,
+    context: Callable[[], dict],
+    title: dict,
 ):
     """A scorecard page, unit's or official's: the figures of `records` (the `scorecard_figures`
     keywords choosing the records) in a summary, one table per grouping and the monthly chart, each
@@ -305,32 +346,43 @@ def _scorecard(
     export = request.GET.get("table") if wants_xlsx(request) else None
     if export and export not in (*groupings, "summary"):
         raise Http404
-    figures = scorecard_figures(
-        fetched_by=request.user,
-        register=filters.register,
-        as_of=filters.as_of,
-        groupings=tuple(groupings),
-        **records,
-        **filters.record_filters(),
-    )
+
+    def figures() -> dict:
+        return scorecard_figures(
+            fetched_by=request.user,
+            register=filters.register,
+            as_of=filters.as_of,
+            groupings=tuple(groupings),
+            **records,
+            **filters.record_filters(),
+        )
+
     if export:
-        return _export_table(f"chi-so-{code}-{export}.xlsx", figures[export], filters.register)
-    base = {**filters.query(), param: code}
-    summary = figures["summary"][0]
-    return render(
-        request,
-        template,
-        {
+        return _export_table(f"chi-so-{code}-{export}.xlsx", figures()[export], filters.register)
+
+    def body_context() -> dict:
+        computed = figures()
+        base = {**filters.query(), param: code}
+        summary = computed["summary"][0]
+        return {
             **_common_context(filters, form),
-            **context,
+            **context(),
             "summary": summary,
             "summary_table": _table([summary], register=filters.register, by=None, base=base),
-            "tables": [_table(figures[by], register=filters.register, by=by, base=base) for by in groupings],
-            "chart": _chart(figures["month"]),
+            "tables": [_table(computed[by], register=filters.register, by=by, base=base) for by in groupings],
+            "chart": _chart(computed["month"]),
             "query": urlencode(filters.query()),
             "records_query": urlencode(base),
-        },
+        }
+
+    body = _cached_body(
+        request,
+        register=filters.register,
+        name=template,
+        template=f"metrics/_{template}_body.html",
+        context=body_context,
     )
+    return render(request, f"metrics/{template}.html", {"body": body, **title})
 
 
 @login_required
@@ -351,12 +403,13 @@ def unit_scorecard(request, code):
         param="unit",
         groupings=groupings,
         records={"unit": unit, "with_predecessors": filters.with_predecessors},
-        template="metrics/unit.html",
-        context={
+        template="unit",
+        context=lambda: {
             "unit": unit,
             "has_predecessors": bool(predecessors),
             "leaders": leaders_of(fetched_by=request.user, unit=unit, day=filters.as_of),
         },
+        title={"unit": unit},
     )
 
 
@@ -374,11 +427,12 @@ def official_scorecard(request, code):
         param="official",
         groupings=["unit", "field", "month"],
         records={"official": official},
-        template="metrics/official.html",
-        context={
+        template="official",
+        context=lambda: {
             "official": official,
             "appointments": official_appointments(fetched_by=request.user, official=official),
         },
+        title={"official": official},
     )
 
 

@@ -38,6 +38,11 @@ def _rows(response) -> list[dict]:
     return [line["row"] for line in response.context["ranked"] + response.context["apart"]]
 
 
+def _ranking_html(response) -> str:
+    html = response.content.decode()
+    return html[html.index('data-testid="ranking-table"') :]
+
+
 def _unit_row(response, code):
     return next(row for row in _rows(response) if row["code"] == code)
 
@@ -46,12 +51,16 @@ def test_ranking_is_computed_once_then_read_from_the_cache(client, world):
     client.force_login(world.personas.lead)
     url = reverse("metrics:overview")
 
-    first = _register_queries(lambda: client.get(url, AS_OF))
-    again = _register_queries(lambda: client.get(url, AS_OF))
+    responses = []
+    first = _register_queries(lambda: responses.append(client.get(url, AS_OF)))
+    again = _register_queries(lambda: responses.append(client.get(url, AS_OF)))
 
     assert first, "the first request computes the ranking from the registers"
     assert again == []
-    assert _unit_row(client.get(url, AS_OF), "T-SXD")["judged"] == 8
+    assert _unit_row(responses[0], "T-SXD")["judged"] == 8
+    # The second page is the first one's body, read from the cache: the same table, not re-rendered.
+    assert "ranked" not in responses[1].context
+    assert _ranking_html(responses[1]) == _ranking_html(responses[0])
 
 
 def test_unit_and_official_scorecards_are_read_from_the_cache(client, world):
@@ -221,3 +230,18 @@ def test_cache_url_chooses_redis_else_the_database(url, expected, tmp_path):
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert expected in (result.stdout + result.stderr)
     assert (result.returncode == 0) == (not url.startswith("memcached"))
+
+
+def test_a_cached_page_body_is_never_shown_to_another_scope(client, world):
+    """The body of the ranking a province-wide user cached first is not what a unit's focal point is
+    served for the very same URL: the key holds the user's visible units."""
+    url = reverse("metrics:overview")
+    client.force_login(world.personas.lead)
+    province = client.get(url, AS_OF).content.decode()
+    assert "Sở Tư pháp" in province
+
+    client.force_login(world.personas.focal)
+    unit = client.get(url, AS_OF)
+
+    assert "Sở Tư pháp" not in unit.content.decode()
+    assert {row["code"] for row in _rows(unit)} == {"T-SXD"}
