@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from congvu.core.params import FIRST_YEAR, LAST_YEAR, MAX_ID
+from congvu.core.text import fold
 
 
 class WholeNumberFilter(django_filters.Filter):
@@ -61,6 +64,23 @@ class FlagFilter(django_filters.Filter):
     always read it. The FilterSet says what "on" keeps with `method=`."""
 
     field_class = _FlagField
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    """The audit history: who or what (`?q=`), the action's prefix (`?action=inspection.`), the
+    object type (`?type=`)."""
+
+    q = SearchFilter(label=_("Tìm"), method="filter_text")
+    action = django_filters.CharFilter(label=_("Hành động"), lookup_expr="startswith", max_length=100)
+    type = django_filters.CharFilter(label=_("Loại đối tượng"), field_name="object_type", max_length=100)
+
+    def filter_text(self, qs, name, value):
+        return qs.filter(
+            Q(actor_label__icontains=value)
+            | Q(object_repr__icontains=value)
+            | Q(object_id=value)
+            | Q(object_repr__icontains=fold(value))
+        )
 
 
 def filter_list(filterset_class, request, queryset, **kwargs) -> django_filters.FilterSet:

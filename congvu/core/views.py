@@ -3,6 +3,7 @@
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from congvu.core.filters import AuditEventFilter, filter_list
 from congvu.core.permissions import role_required
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.selectors import audit_event_list
@@ -32,16 +33,12 @@ def _export(qs):
 
 @role_required(*AUDIT_ROLES)
 def audit_list(request):
-    qs = audit_event_list(
-        fetched_by=request.user,
-        query=request.GET.get("q", "").strip(),
-        action=request.GET.get("action", "").strip(),
-        object_type=request.GET.get("type", "").strip(),
-    )
-    qs, sort = sort_queryset(request, qs, _SORTS, "-id")
+    filters = filter_list(AuditEventFilter, request, audit_event_list(fetched_by=request.user))
+    qs, sort = sort_queryset(request, filters.qs, _SORTS, "-id")
     if wants_xlsx(request):
         return _export(qs)
-    return render(request, "core/audit_list.html", {"page": paginate(request, qs), "sort": sort})
+    context = {"page": paginate(request, qs), "sort": sort, "filters": filters.form}
+    return render(request, "core/audit_list.html", context)
 
 
 @role_required(*AUDIT_ROLES)

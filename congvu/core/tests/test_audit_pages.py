@@ -55,3 +55,25 @@ def test_audit_history_per_object_and_export(client, personas):
         (event.pk, "unit.create", "org.unit", str(unit.pk), "Sở Xây dựng")
     ]
     assert "Sở Tư pháp" not in xlsx_text(rows) and "p-outsider" not in xlsx_text(rows)
+
+
+@pytest.mark.django_db
+def test_audit_history_filters_narrow_the_list_and_its_export(client, personas):
+    client.force_login(personas.lead)
+    url = reverse("audit:list")
+
+    def exported(params):
+        response = client.get(url, {**params, "format": "xlsx"})
+        return {(row[3], row[4], row[6]) for row in xlsx_rows(response)[1:]}
+
+    assert exported({"q": "tư pháp"}) == {("unit.create", "org.unit", "Sở Tư pháp")}
+    assert exported({"action": "unit.", "type": "org.unit", "q": "xây dựng"}) == {
+        ("unit.create", "org.unit", "Sở Xây dựng")
+    }
+    assert exported({"type": "no.such"}) == set()
+    assert exported({"action": "no.such."}) == set()
+    # A value beyond the column's length is named as a form error and left out, never a 500.
+    response = client.get(url, {"action": "x" * 500, "type": "y" * 500, "q": "tư pháp"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-testid="filter-errors"' in body and "Sở Tư pháp" in body and "Sở Xây dựng" not in body
