@@ -5,16 +5,17 @@ official register did not know."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congvu.core.filters import filter_list
 from congvu.core.permissions import require_role, role_required
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.core.text import fold
 from congvu.org.models import Field
+from congvu.registers.filters import ProcedureFilter
 from congvu.registers.models import ImportRun, Procedure
 from congvu.registers.services import procedure_map, procedure_save
 
@@ -35,11 +36,9 @@ def _fields_choice(name: str) -> forms.ModelChoiceField:
 
 @login_required
 def procedures(request):
-    qs = Procedure.objects.select_related("field")
-    query = request.GET.get("q", "").strip()
-    if query:
-        qs = qs.filter(Q(name_folded__contains=fold(query)) | Q(code__icontains=query))
-    qs, sort = sort_queryset(request, qs, _SORTS, "name")
+    filters = filter_list(ProcedureFilter, request, Procedure.objects.select_related("field"))
+    query = filters.form.cleaned_data.get("q", "") if filters.is_bound and filters.is_valid() else ""
+    qs, sort = sort_queryset(request, filters.qs, _SORTS, "name")
     if wants_xlsx(request):
         rows = ((p.name, p.code, p.field.code, p.field.name) for p in qs)
         headers = [_("Tên thủ tục hành chính"), _("Mã TTHC"), _("Mã lĩnh vực"), _("Lĩnh vực")]
@@ -47,7 +46,13 @@ def procedures(request):
     return render(
         request,
         "registers/procedures.html",
-        {"page": paginate(request, qs), "sort": sort, "q": query, "can_edit": request.user.has_role("admin")},
+        {
+            "page": paginate(request, qs),
+            "sort": sort,
+            "q": query,
+            "filters": filters.form,
+            "can_edit": request.user.has_role("admin"),
+        },
     )
 
 

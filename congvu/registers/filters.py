@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from congvu.core.filters import IdFilter, SearchFilter
+from congvu.core.text import fold
 from congvu.org.models import Field
 from congvu.org.selectors import unit_with_predecessor_ids
 from congvu.registers.columns import REGISTERS
@@ -76,3 +77,12 @@ class ImportRunFilter(django_filters.FilterSet):
 
     def filter_text(self, qs, name, value):
         return qs.filter(Q(file_name__icontains=value) | Q(sha256__startswith=value.lower()))
+
+
+class ProcedureFilter(django_filters.FilterSet):
+    """The procedure catalogue (not unit-owned): name with or without diacritics, or code."""
+
+    q = SearchFilter(label=_("Tìm"), method="filter_text")
+
+    def filter_text(self, qs, name, value):
+        return qs.filter(Q(name_folded__contains=fold(value)) | Q(code__icontains=value))

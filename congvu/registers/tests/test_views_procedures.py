@@ -80,3 +80,17 @@ def test_outsider_gets_404_on_another_units_mapping_page(client, org, rejected_r
     run, _path = rejected_run
     c = _client(client, org.personas.outsider)
     assert c.get(f"/registers/imports/{run.pk}/procedures/").status_code == 404
+
+
+def test_catalogue_search_narrows_the_list_and_its_export_and_names_an_over_long_search(client, personas):
+    from congvu.core.testing import xlsx_rows, xlsx_text
+
+    c = _client(client, personas.focal)
+    page = c.get("/registers/procedures/", {"q": "khai sinh"}).content.decode()
+    assert "Đăng ký khai sinh" in page and "Đăng ký kết hôn" not in page
+    rows = xlsx_rows(c.get("/registers/procedures/", {"q": "khai sinh", "format": "xlsx"}))
+    assert "Đăng ký khai sinh" in xlsx_text(rows) and "Đăng ký kết hôn" not in xlsx_text(rows)
+    response = c.get("/registers/procedures/", {"q": "x" * 5000})
+    assert response.status_code == 200
+    assert 'data-testid="filter-errors"' in response.content.decode()
+    assert response.context["page"].paginator.count == Procedure.objects.count()  # the search left out
