@@ -3,7 +3,11 @@ validated form, so that a hand-edited URL never reaches the database: a value th
 number within range (year=-1, unit=99999999999999999999999999, inspection=²) is ignored, and the page
 lists as if it were absent.
 
-`str.isdigit()` is not such a check: it accepts "²" and "٣", and any length."""
+`str.isdigit()` is not such a check: it accepts "²" and "٣", and any length.
+
+The list pages' filters are FilterSets built from `core.filters` (which shares these bounds); what
+is left here are the parameters that are not filters: the calendar's year picker, a document's
+target."""
 
 from __future__ import annotations
 
