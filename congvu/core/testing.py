@@ -77,3 +77,31 @@ def xlsx_links(response_or_bytes: HttpResponseBase | bytes) -> list[str]:
             found += re.findall(r"<hyperlink\b[^>]*>|<f\b[^>]*>[^<]*</f>", xml)
             found += re.findall(r"<Relationship\b[^>]*/hyperlink\"[^>]*>", xml)
     return found
+
+
+def copy_test_database_to_sqlite(path, *, env: dict) -> None:
+    """Give `path` what `congvu migrate` gives a fresh SQLite file (the schema, the seeded rows,
+    the migration records), for tests that start the real `congvu` process on a file database.
+
+    Migrating from scratch costs ~14 s of CPU, and the test database of this process was migrated
+    from the same migrations already: on SQLite it is copied page by page (sqlite3's backup), its
+    AUTOINCREMENT counters put back to what a fresh database has (the next id is the largest + 1).
+    The caller must not be inside a test transaction (a test without the `django_db` mark) and must
+    have unblocked database access (`django_db_blocker`). On PostgreSQL the file is migrated for
+    real, by the `congvu` process with `env`."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        migrate = [sys.executable, "-m", "congvu.cli", "migrate", "--no-input", "-v0"]
+        subprocess.run(migrate, env=env, check=True, timeout=600)
+        return
+    assert not connection.in_atomic_block, "copy the test database outside a test transaction"
+    connection.ensure_connection()
+    with sqlite3.connect(path) as target:
+        connection.connection.backup(target)
+        target.execute("DELETE FROM sqlite_sequence")
+    target.close()

@@ -82,12 +82,14 @@ def test_audit_outside_a_transaction_is_refused():
         audit_record(actor="test", action="x", object_type="y")
 
 
-def test_cli_exit_code_is_non_zero_when_broken(tmp_path):
+def test_cli_exit_code_is_non_zero_when_broken(tmp_path, django_db_blocker):
     """The real `congvu audit verify` process, on a file database we tamper with."""
     import os
     import sqlite3
     import subprocess
     import sys
+
+    from congvu.core.testing import copy_test_database_to_sqlite
 
     env = {
         **os.environ,
@@ -96,7 +98,8 @@ def test_cli_exit_code_is_non_zero_when_broken(tmp_path):
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     cli = [sys.executable, "-m", "congvu.cli"]
-    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True)
+    with django_db_blocker.unblock():  # a migrated database: the test database, copied
+        copy_test_database_to_sqlite(tmp_path / "db.sqlite3", env=env)
     # A few audited writes through the services (the demo province would take a minute here).
     writes = (
         "import django; django.setup()\n"

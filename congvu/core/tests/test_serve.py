@@ -1,7 +1,7 @@
 """`congvu serve` end to end: on a fresh SQLite file (migrated from scratch, as a clean checkout would
-be), the production server answers, a user signs in and reads a page, static files come through
-whitenoise, the access log records the requests, and SIGTERM stops the server and its background
-worker."""
+be: a copy of the test database, which the same migrations built), the production server answers,
+a user signs in and reads a page, static files come through whitenoise, the access log records the
+requests, and SIGTERM stops the server and its background worker."""
 
 import http.client
 import os
@@ -15,6 +15,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+
+from congvu.core.testing import copy_test_database_to_sqlite
 
 ROOT = Path(__file__).resolve().parents[3]
 CONGVU = [sys.executable, "-m", "congvu.cli"]
@@ -84,9 +86,10 @@ def _alive(pid: int) -> bool:
     return not (stat.exists() and stat.read_text().split(")")[-1].split()[0] == "Z")
 
 
-def test_serve_signs_in_serves_a_page_and_stops_on_sigterm(tmp_path):
+def test_serve_signs_in_serves_a_page_and_stops_on_sigterm(tmp_path, django_db_blocker):
     env = _env(tmp_path)
-    subprocess.run([*CONGVU, "migrate", "--no-input", "-v0"], env=env, cwd=ROOT, check=True, timeout=600)
+    with django_db_blocker.unblock():
+        copy_test_database_to_sqlite(tmp_path / "congvu.sqlite3", env=env)
     # An inspector: sees the province's figures and signs in with a password alone (no second factor).
     script = (
         "import django; django.setup()\n"
