@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +65,53 @@ class FlagFilter(django_filters.Filter):
     always read it. The FilterSet says what "on" keeps with `method=`."""
 
     field_class = _FlagField
+
+
+class _ListedChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.rows():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.rows()) + (self.field.empty_label is not None)
+
+
+class _ListedModelChoiceField(django_filters.fields.ModelChoiceField):
+    """Reads its choices once per form and checks a value against them: a `{% for %}` over
+    `field.choices` asks their length first, which Django's iterator answers with a COUNT, and its
+    validation is another SELECT."""
+
+    iterator = _ListedChoiceIterator
+    _listed = None
+
+    def _set_queryset(self, queryset):
+        self._listed = None
+        super()._set_queryset(queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def rows(self) -> list:
+        if self._listed is None:
+            self._listed = list(self.queryset)
+        return self._listed
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        for obj in self.rows():
+            if str(obj.pk) == str(value):
+                return obj
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+
+
+class ListedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice among a short list of objects (the units a user may see) that the page shows anyway:
+    one query for the list, the validation and the `<select>` together."""
+
+    field_class = _ListedModelChoiceField
 
 
 class AuditEventFilter(django_filters.FilterSet):

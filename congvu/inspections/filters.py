@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from congvu.core.filters import FlagFilter, SearchFilter, YearFilter
+from congvu.core.filters import FlagFilter, ListedModelChoiceFilter, SearchFilter, YearFilter
 from congvu.inspections.forms import current_units
 from congvu.inspections.models import InspectionKind, PlanStatus
 from congvu.inspections.selectors import inspection_text_q, on_team_q
@@ -27,7 +27,7 @@ class InspectionFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Hình thức"), choices=InspectionKind.choices, empty_label=_("Mọi hình thức")
     )
-    unit = django_filters.ModelChoiceFilter(label=_("Đơn vị"), queryset=_units, empty_label=_("Mọi đơn vị"))
+    unit = ListedModelChoiceFilter(label=_("Đơn vị"), queryset=_units, empty_label=_("Mọi đơn vị"))
     year = YearFilter(label=_("Năm"), field_name="period_to__year")
     mine = FlagFilter(label=_("Đoàn có tôi"), method="filter_mine")
 
