@@ -527,16 +527,15 @@ def records(request):
     figure_label = BUCKET_LABELS.get(bucket) or headers.get(bucket, bucket)
     if wants_xlsx(request):
         return export_refused(request, qs.count()) or _export_records(qs, register, person, filters)
-    detail_url = _detail_url_maker(register)
-    page = paginate_records(request, qs, register=register)
-    for record in page:
-        record.detail_url = detail_url(record.pk)
-        record.bucket_label = BUCKET_LABELS.get(record.bucket_code, "")
-        record.person = getattr(record, person)
-    return render(
-        request,
-        "metrics/records.html",
-        {
+
+    def context() -> dict:
+        detail_url = _detail_url_maker(register)
+        page = paginate_records(request, qs, register=register)
+        for record in page:
+            record.detail_url = detail_url(record.pk)
+            record.bucket_label = BUCKET_LABELS.get(record.bucket_code, "")
+            record.person = getattr(record, person)
+        return {
             **_common_context(filters, form),
             "page": page,
             "sort": sort,
@@ -550,8 +549,12 @@ def records(request):
                 if params.get(k)
             ],
             "show_predecessors": "unit" in scope,
-        },
+        }
+
+    body = _cached_body(
+        request, register=register, name="records", template="metrics/_records_body.html", context=context
     )
+    return render(request, "metrics/records.html", {"body": body, "figure_label": figure_label})
 
 
 def _export_records(qs, register: str, person: str, filters: Filters):

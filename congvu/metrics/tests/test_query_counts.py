@@ -33,7 +33,7 @@ PAGES = {
     "unit": ("lead", "metrics:unit", ["T-SXD"], AS_OF, 45, 9),
     "unit_unit_user": ("focal", "metrics:unit", ["T-SXD"], AS_OF, 47, 11),
     "official": ("lead", "metrics:official", ["T-GD"], AS_OF, 38, 8),
-    "records": ("lead", "metrics:records", [], {**AS_OF, "unit": "T-SXD", "bucket": "late"}, 19, 13),
+    "records": ("lead", "metrics:records", [], {**AS_OF, "unit": "T-SXD", "bucket": "late"}, 27, 10),
 }
 
 
