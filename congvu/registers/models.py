@@ -118,6 +118,8 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["unit", "received_on", "due_on", "completed_on"], name="task_metrics_idx"),
             models.Index(fields=["responsible", "received_on"], name="task_responsible_idx"),
+            # The register's default order (newest first, ties by id), as for dossiers.
+            models.Index(fields=["received_on", "id"], name="task_received_id_idx"),
             # The records the rollups leave to the live computation (`congvu.registers.rollups`).
             models.Index(fields=["completed_on", "unit", "received_on", "due_on"], name="task_settle_idx"),
             models.Index(
