@@ -14,16 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from congvu.core.numbers import number
 from congvu.core.tables import export_refused, paginate, wants_xlsx, xlsx_response
 from congvu.core.text import fold
-from congvu.metrics.cache import cached_figures, paginate_records
+from congvu.metrics.bodies import cached_body
+from congvu.metrics.cache import paginate_records
 from congvu.metrics.engine import (
     BUCKET_LABELS,
     GROUPING_LABELS,
@@ -142,29 +140,6 @@ def _common_context(filters: Filters, form) -> dict:
         "register_label": REGISTER_LABELS[filters.register],
         "calendar_missing": ordinal_on(filters.as_of) is None,
     }
-
-
-def _cached_body(request, *, register: str, name: str, template: str, context: Callable[[], dict]) -> str:
-    """The page's content rendered once per figures key (`cached_figures`: the register's data
-    version, the audit head, the user's scope and the language) and the exact query string, path
-    and day: the tables of a figures page are hundreds of linked cells, and rendering them cost
-    more than reading the figures (BENCHMARKS.md, pages). `context()` runs only when the cache
-    misses; the navigation around the body (the user's own notices) is rendered on every request."""
-    params = {
-        "path": request.path,
-        "query": sorted(request.GET.lists()),
-        "today": timezone.localdate().isoformat(),
-        "province_wide": request.user.is_province_wide,
-    }
-
-    def compute() -> str:
-        return str(render_to_string(template, context(), request=request))
-
-    return mark_safe(
-        cached_figures(
-            fetched_by=request.user, register=register, name=f"html:{name}", params=params, compute=compute
-        )
-    )
 
 
 # --- Pages -----------------------------------------------------------------------------------
@@ -316,7 +291,7 @@ def overview(request):
             "query": urlencode(base),
         }
 
-    body = _cached_body(
+    body = cached_body(
         request,
         register=filters.register,
         name="overview",
@@ -375,7 +350,7 @@ def _scorecard(
             "records_query": urlencode(base),
         }
 
-    body = _cached_body(
+    body = cached_body(
         request,
         register=filters.register,
         name=template,
@@ -551,7 +526,7 @@ def records(request):
             "show_predecessors": "unit" in scope,
         }
 
-    body = _cached_body(
+    body = cached_body(
         request, register=register, name="records", template="metrics/_records_body.html", context=context
     )
     return render(request, "metrics/records.html", {"body": body, "figure_label": figure_label})

@@ -20,6 +20,7 @@ from congvu.core.permissions import require_role
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import export_refused, paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.core.workers import background_worker_silence
+from congvu.metrics.bodies import cached_body
 from congvu.metrics.cache import paginate_records
 from congvu.registers.columns import REGISTERS
 from congvu.registers.filters import DossierFilter, ImportRunFilter, TaskFilter
@@ -115,13 +116,16 @@ def tasks(request):
     qs, sort = sort_queryset(request, qs, _TASK_SORTS, "-received")
     if wants_xlsx(request):
         return export_refused(request, qs.count()) or _export(Task, qs, "nhiem-vu.xlsx", _("Nhiệm vụ"))
-    page = paginate_records(request, qs.select_related("unit", "field", "responsible"), register="tasks")
-    _attach_lateness(request, page, "tasks")
-    return render(
-        request,
-        "registers/tasks.html",
-        {"page": page, "sort": sort, "form": filters.form, **_run_filter(request, run_id)},
+
+    def context() -> dict:
+        page = paginate_records(request, qs.select_related("unit", "field", "responsible"), register="tasks")
+        _attach_lateness(request, page, "tasks")
+        return {"page": page, "sort": sort, "form": filters.form, **_run_filter(request, run_id)}
+
+    body = cached_body(
+        request, register="tasks", name="tasks", template="registers/_tasks_body.html", context=context
     )
+    return render(request, "registers/tasks.html", {"body": body})
 
 
 @login_required
@@ -143,18 +147,27 @@ def dossiers(request):
     qs, sort = sort_queryset(request, qs, _DOSSIER_SORTS, "-received")
     if wants_xlsx(request):
         return export_refused(request, qs.count()) or _export(Dossier, qs, "ho-so.xlsx", _("Hồ sơ"))
-    page = paginate_records(request, qs.select_related("unit", "field", "handler"), register="dossiers")
-    _attach_lateness(request, page, "dossiers")
-    return render(
+
+    def context() -> dict:
+        page = paginate_records(request, qs.select_related("unit", "field", "handler"), register="dossiers")
+        _attach_lateness(request, page, "dossiers")
+        return {"page": page, "sort": sort, "form": filters.form, **_run_filter(request, run_id)}
+
+    body = cached_body(
         request,
-        "registers/dossiers.html",
-        {"page": page, "sort": sort, "form": filters.form, **_run_filter(request, run_id)},
+        register="dossiers",
+        name="dossiers",
+        template="registers/_dossiers_body.html",
+        context=context,
     )
+    return render(request, "registers/dossiers.html", {"body": body})
 
 
 def _run_id(filters) -> int | None:
     """The import run the list is narrowed to (?run=), when the value was a valid id."""
-    return filters.form.cleaned_data.get("run") if filters.is_bound else None
+    if not filters.is_bound or "run" in filters.errors:
+        return None
+    return filters.form.cleaned_data.get("run")
 
 
 def _run_filter(request, run_id: int | None) -> dict:

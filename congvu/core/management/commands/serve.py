@@ -10,6 +10,7 @@ as a child process, started with the server and stopped with it.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -123,6 +124,12 @@ class Command(BaseCommand):
             def load(self):
                 from congvu.wsgi import application
 
+                # Everything loaded so far (Django, the apps, URL patterns, translations) lives as long
+                # as the process: moved out of the collector's reach before the fork, so the workers'
+                # collections scan only what requests allocate, and do not touch (and copy) the
+                # pages they share with the master (Python's gc.freeze documentation).
+                gc.collect()
+                gc.freeze()
                 return application
 
         Application().run()
