@@ -7,7 +7,7 @@ lists as if it were absent.
 
 The list pages' filters are FilterSets built from `core.filters` (which shares these bounds); what
 is left here are the parameters that are not filters: the calendar's year picker, a document's
-target."""
+target, the ids a finding's record picker leaves out."""
 
 from __future__ import annotations
 
@@ -27,6 +27,11 @@ def _clean(kind: str, raw) -> int | None:
         return None
     form = _Params({kind: raw})
     return form.cleaned_data.get(kind) if form.is_valid() else None
+
+
+def parse_ids(values) -> list[int]:
+    """The values that are positive 64-bit whole numbers (`?tasks=3&tasks=²` gives [3])."""
+    return [pk for pk in (_clean("id", value) for value in values) if pk is not None]
 
 
 def query_id(request, name: str) -> int | None:

@@ -190,3 +190,12 @@ def test_the_findings_tab_and_its_export_show_the_same_number(client, personas, 
     rows = xlsx_rows(client.get(url, {"tab": "findings", "format": "xlsx"}))
     numbers = {r[4]: r[1] for r in rows[1:] if r[0] == "Phát hiện"}
     assert numbers["Ba"] == "3"
+
+
+def test_picker_ignores_chosen_ids_that_are_not_whole_numbers_in_range(client, personas, surprise, records):
+    _on_site(personas, surprise)
+    client.force_login(personas.inspector)
+    for bad in ("²", "٣", "9" * 30, "-1"):
+        response = _search(client, surprise, "hs-00", dossiers=[bad, records["dossier"].pk], tasks=[bad])
+        assert response.status_code == 200, bad
+        assert "HS-0042" not in response.content.decode(), bad  # the valid id still leaves it out

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congvu.core.params import parse_ids
 from congvu.inspections import policy, selectors, services
 from congvu.inspections.forms import (
     FindingForm,
@@ -63,7 +64,7 @@ def finding_records_search(request, pk):
     if not policy.is_team(request.user, inspection):
         raise PermissionDenied(_("Chỉ thành viên đoàn kiểm tra được ghi phát hiện."))
     query = (request.GET.get("q") or "").strip()[:100]
-    chosen = {name: set(request.GET.getlist(name)) for name in ("tasks", "dossiers")}
+    chosen = {name: parse_ids(request.GET.getlist(name)) for name in ("tasks", "dossiers")}
     tasks = dossiers = []
     if query:
         from congvu.registers.selectors import dossier_list, task_list
@@ -71,12 +72,12 @@ def finding_records_search(request, pk):
         unit = inspection.unit
         tasks = list(
             task_list(fetched_by=request.user, query=query, unit=unit)
-            .exclude(pk__in=[v for v in chosen["tasks"] if v.isdigit()])
+            .exclude(pk__in=chosen["tasks"])
             .order_by("external_code")[:PICKER_LIMIT]
         )
         dossiers = list(
             dossier_list(fetched_by=request.user, query=query, unit=unit)
-            .exclude(pk__in=[v for v in chosen["dossiers"] if v.isdigit()])
+            .exclude(pk__in=chosen["dossiers"])
             .order_by("external_code")[:PICKER_LIMIT]
         )
     return render(
