@@ -369,7 +369,7 @@ class RecordPaginator(Paginator):
         found = list(qs.order_by(*_order(order)).values_list(*paths)[skip : skip + end - start])
         if backwards:
             found.reverse()
-        if key and found:
+        if key and found and known.get(number) != (found[0], found[-1]):
             known.pop(number, None)
             known[number] = (found[0], found[-1])
             while len(known) > BOUNDARIES_KEPT:
