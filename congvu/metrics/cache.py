@@ -113,8 +113,9 @@ def _set(key: str, value: Any) -> None:
 # --- Register lists: the row count without counting, the page by its keys --------------------
 #
 # A list of a register's records is counted once per data version (`cached_count`) and, when it is
-# the user's scope of the register with at most a unit filter, not even once: the rollups already
-# hold the completed records per unit, so only the open ones are counted (`rollup_count`). A page is
+# the user's scope of the register with at most a unit filter and spans several units (a province-
+# wide list), without counting the register: the rollups already hold the completed records per
+# unit, so only the open ones are counted (`rollup_count`). A page is
 # read in two steps, its rows' keys then the rows; the keys of a deep page are found by seeking (the
 # rows after a known row in the sort order, through the sort's index) from the nearest known page
 # boundary — the start, the end, or a page read before under the same data version — instead of an
