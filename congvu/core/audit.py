@@ -60,6 +60,12 @@ def _canonical(event: AuditEvent) -> str:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+# A user's own access — signing in and out, the second factor, the password, the session, API tokens
+# — changes no data a page shows of the registers, the organisation or the inspections; the head's
+# `last_data_event_id` skips these events (the chain itself records every event).
+ACCESS_ACTION_PREFIXES = ("user.", "api_token.")
+
+
 def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256((event.prev_hash + "\n" + _canonical(event)).encode()).hexdigest()
 
@@ -106,7 +112,9 @@ def audit_record(
     head.last_event_id = event.pk
     head.last_hash = event.hash
     head.count += 1
-    head.save(update_fields=["last_event_id", "last_hash", "count"])
+    if not action.startswith(ACCESS_ACTION_PREFIXES):
+        head.last_data_event_id = event.pk
+    head.save(update_fields=["last_event_id", "last_hash", "count", "last_data_event_id"])
     return event
 
 

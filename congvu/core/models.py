@@ -61,6 +61,11 @@ class AuditHead(models.Model):
     last_event_id = models.BigIntegerField(null=True, blank=True)
     last_hash = models.CharField(max_length=64, blank=True, default="")
     count = models.BigIntegerField(default=0)
+    # The id of the newest event that changed data (every action but a user's own access: sign-in,
+    # sign-out, second factor, password, session, API tokens — `audit.ACCESS_ACTION_PREFIXES`): what
+    # cached figures and page bodies are keyed on, so that a morning of sign-ins does not make every
+    # cached figure of the province be computed again.
+    last_data_event_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("đầu chuỗi nhật ký")

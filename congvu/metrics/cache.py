@@ -7,8 +7,9 @@ CACHE_URL), keyed by everything they depend on:
 * who asks — the units the user may see (two users with the same scope share entries) and the
   language (labels such as "Chưa xác định lĩnh vực" are part of the rows);
 * the data — the register's data version (`DataVersion.token`, a new random token written by every
-  import in the import's own transaction: `data_version_bump`) and the head of the audit chain
-  (`AuditHead.last_hash`), which every audited write changes in its own transaction: units, lineage,
+  import in the import's own transaction: `data_version_bump`) and the audit chain's newest data
+  event (`AuditHead.last_data_event_id`), which every audited write but a user's own access
+  (sign-in, second factor, password, session) changes in its own transaction: units, lineage,
   officials, appointments and the working-day calendar — the labels, the predecessor groups and the
   lateness in working days that the figures are made of.
 
@@ -49,9 +50,10 @@ def data_version_bump(*, register: str) -> None:
 
 
 def data_version(register: str) -> tuple[str, str] | None:
-    """(register token, audit head) in one query; None when the register has no version row (a
-    flushed test database): then nothing is cached, the figures are computed live."""
-    head = AuditHead.objects.filter(pk=1).values("last_hash")[:1]
+    """(register token, newest data event of the audit chain) in one query; None when the register
+    has no version row (a flushed test database): then nothing is cached, the figures are computed
+    live."""
+    head = AuditHead.objects.filter(pk=1).values("last_data_event_id")[:1]
     row = (
         DataVersion.objects.filter(register=register)
         .annotate(head=Subquery(head))
@@ -60,7 +62,7 @@ def data_version(register: str) -> tuple[str, str] | None:
     )
     if row is None:
         return None
-    return row[0], row[1] or ""
+    return row[0], str(row[1] or "")
 
 
 def _scope(fetched_by) -> str:

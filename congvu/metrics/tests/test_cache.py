@@ -154,6 +154,20 @@ def test_any_audited_write_gives_a_new_version(world):
     assert data_version("tasks")[0] == before[0]  # the register itself did not change
 
 
+def test_signing_in_keeps_the_figures_key_but_a_data_write_changes_it(world):
+    """A morning of sign-ins (audited, in the chain) must not make every cached figure be computed
+    again; any other audited write does."""
+    before = data_version("tasks")
+    with transaction.atomic():
+        audit_record(actor="test", action="user.login", object_type="accounts.user", object_id=1)
+        audit_record(actor="test", action="user.otp_verify", object_type="accounts.user", object_id=1)
+    assert data_version("tasks") == before
+
+    with transaction.atomic():
+        audit_record(actor="test", action="appointment.create", object_type="org.appointment", object_id=1)
+    assert data_version("tasks") != before
+
+
 def test_a_unit_user_never_reads_the_province_ranking(client, world):
     client.force_login(world.personas.lead)
     url = reverse("metrics:overview")
