@@ -406,7 +406,8 @@ def report(progress: dict, m: dict, args) -> str:
         "",
         f"`VACUUM ANALYZE` of the dossier table after the import: {m['vacuum_analyze_seconds']:.0f} s. "
         f"A full rebuild of the dossier rollups over the whole table ({m['rollup_rows']:,} rollup rows), "
-        "needed only when they are stale (a register edit, a new calendar; an import otherwise updates "
+        "needed only when they are stale (records written without the importer, a new calendar; an "
+        "import otherwise updates "
         f"them by the difference it makes): {m['rollup_rebuild_seconds']:.0f} s. "
         "Per file of the import (rows/s, load average at its end): "
         + "; ".join(f"{f['file']}: {f['rows_per_s']:,} ({f['load'][0]})" for f in files)
