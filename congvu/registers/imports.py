@@ -463,6 +463,7 @@ class _Importer:
                 if "notes" in groups:
                     self._store_events(stage)
                 self.finish(Status.STORED, counts=counts)
+            stage.vacuum(written=counts[0] + counts[1])  # after the commit
         except UnreadableFile as exc:  # a row the reader cannot take (a CSV field over the limit)
             self.error(None, None, "", "", str(exc))
             self.finish(Status.REJECTED)
