@@ -318,18 +318,19 @@ class Stage:
         cursor.execute(f'ANALYZE "{self.table}"')
 
     def vacuum(self, *, written: int) -> None:
-        """PostgreSQL, after the commit of a large merge (BULK_ROWS rows written or more): `VACUUM
-        (ANALYZE)` the register. It marks the new rows' pages all-visible, so that index-only scans
-        stay index-only — the figures' (a unit's scorecard, the ranking's live part) and the next
-        import's join on the merge key, which otherwise visits the table for every one of the
-        register's rows (measured: 11–26 s per 1M-row file at 6–10M dossiers, autovacuum off; 1.4 s
-        once vacuumed). Autovacuum would do it only after 20% of the table is new, or never when it
-        is off. It reads only the pages not yet all-visible: 4 s for the whole 10M-row register
-        vacuumed for the first time. Not inside a transaction (tests), and never failing the import."""
+        """PostgreSQL, after the commit of a large merge (BULK_ROWS rows written or more): `VACUUM`
+        the register (its statistics were taken in the merge's transaction, `_analyze`). It marks the
+        new rows' pages all-visible, so that index-only scans stay index-only — the figures' (a unit's
+        scorecard, the ranking's live part) and the next import's join on the merge key, which
+        otherwise visits the table for every one of the register's rows (measured: 11–26 s per
+        1M-row file at 6–10M dossiers, autovacuum off; 1.4 s once vacuumed). Autovacuum would do it
+        only after 20% of the table is new, or never when it is off. It reads only the pages not yet
+        all-visible: under 4 s for the whole 10M-row register vacuumed for the first time. Not inside
+        a transaction (tests), and never failing the import."""
         if self.vendor != "postgresql" or written < BULK_ROWS or connection.in_atomic_block:
             return
         with suppress(DatabaseError), connection.cursor() as cursor:
-            cursor.execute(f'VACUUM (ANALYZE) "{self.table}"')
+            cursor.execute(f'VACUUM "{self.table}"')
 
     def wants_bulk_load(self) -> bool:
         if self.rows < BULK_ROWS:
