@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -90,9 +91,47 @@ def cached_figures(
     key = figures_key(fetched_by=fetched_by, register=register, name=name, params=params, version=version)
     figures = _get(key)
     if figures is None:
+        figures = _compute_once(key, compute)
+    return figures
+
+
+# After an import every user's first look at the ranking misses the cache at once; one of them
+# computes it (the others wait for the entry), instead of every server thread computing the same
+# figures at the same time. A computation that fails or outlasts the claim lets the others compute.
+CLAIM_SECONDS = 30
+WAIT_STEP = 0.05
+
+
+def _compute_once(key: str, compute: Callable[[], T]) -> T:
+    claim = f"{key}:computing"
+    try:
+        claimed = cache.add(claim, 1, CLAIM_SECONDS)
+    except Exception:
+        logger.warning("figures cache unavailable (add %s)", claim, exc_info=True)
+        claimed = True
+    if not claimed:
+        deadline = time.monotonic() + CLAIM_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(WAIT_STEP)
+            figures = _get(key)
+            if figures is not None:
+                return figures
+            if _get(claim) is None:  # the computation failed: compute here
+                break
+    try:
         figures = compute()
         _set(key, figures)
+    finally:
+        if claimed:
+            _delete(claim)
     return figures
+
+
+def _delete(key: str) -> None:
+    try:
+        cache.delete(key)
+    except Exception:
+        logger.warning("figures cache unavailable (delete %s)", key, exc_info=True)
 
 
 def _get(key: str) -> Any:

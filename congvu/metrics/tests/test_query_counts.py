@@ -19,21 +19,22 @@ AS_OF = {"as_of": "05/05/2025"}
 # Every page: session, user (and, for roles with a second factor, their verified device), the data
 # version (with the audit head) and the read of the page's rendered body, the unread notifications of
 # the navigation bar. A warm page asks nothing else: the body holds the figures' tables, the leaders
-# and the appointments. A cold key adds the figures (data version, cache read, figure queries, cache
-# write), the body's render (the navigation's context again) and the body's cache write.
+# and the appointments. A cold key adds the figures (data version, cache read, the claim that makes
+# other requests wait instead of computing too, figure queries, cache write, the claim's release), the
+# body's render (the navigation's context again) and the body's claim, cache write and release.
 # The ranking's cold key adds the lineage links and the current units (2 queries), and, when a current
 # unit absorbed a unit with records (T-SXD-CU's task B; it has no dossier), the late records' histogram
 # per unit with ord(R) (2 more) for the merged rows' lateness figures. A province-wide ranking also
 # asks whether the rollups are valid (1 query: none here, no import built them, so all is live).
 PAGES = {
     # name: (user, url name, args, params, cold, warm)
-    "overview": ("lead", "metrics:overview", [], AS_OF, 29, 6),
-    "overview_dossiers": ("lead", "metrics:overview", [], {**AS_OF, "register": "dossiers"}, 27, 6),
-    "overview_unit_user": ("focal", "metrics:overview", [], AS_OF, 30, 8),
-    "unit": ("lead", "metrics:unit", ["T-SXD"], AS_OF, 45, 9),
-    "unit_unit_user": ("focal", "metrics:unit", ["T-SXD"], AS_OF, 47, 11),
-    "official": ("lead", "metrics:official", ["T-GD"], AS_OF, 38, 8),
-    "records": ("lead", "metrics:records", [], {**AS_OF, "unit": "T-SXD", "bucket": "late"}, 27, 10),
+    "overview": ("lead", "metrics:overview", [], AS_OF, 41, 6),
+    "overview_dossiers": ("lead", "metrics:overview", [], {**AS_OF, "register": "dossiers"}, 39, 6),
+    "overview_unit_user": ("focal", "metrics:overview", [], AS_OF, 42, 8),
+    "unit": ("lead", "metrics:unit", ["T-SXD"], AS_OF, 57, 9),
+    "unit_unit_user": ("focal", "metrics:unit", ["T-SXD"], AS_OF, 59, 11),
+    "official": ("lead", "metrics:official", ["T-GD"], AS_OF, 50, 8),
+    "records": ("lead", "metrics:records", [], {**AS_OF, "unit": "T-SXD", "bucket": "late"}, 33, 10),
 }
 
 
