@@ -65,12 +65,49 @@ def pytest_runtest_setup(item):
             connection._test_serialized_contents = _serialized_contents[alias]
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_teardown(item):
-    """Also before the flush that ends the test: Django inhibits post_migrate there only when the
-    wrapper carries the contents; otherwise content types and permissions are recreated and the next
-    restore collides with them."""
+# Per database alias: the seeded rows are in the database as serialized (the database was just
+# created, or restored after the last transactional test, and only rolled-back tests ran since).
+_seed_intact: dict[str, bool] = {}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Before the flush that ends the test, as at setup: Django inhibits post_migrate there only
+    when the wrapper carries the contents; otherwise content types and permissions are recreated and
+    the next restore collides with them.
+
+    After the flush, the seeded rows go back at once, so that the database is again as migrated for
+    whatever test the process runs next: transactional tests share the parallel run with the others
+    (`make test` is one `pytest -n 2`), and a rolled-back test after them must still find the
+    calendar, the fields and the templates. `web/tests/test_zz_seed_survives.py` checks the result."""
     pytest_runtest_setup(item)
+    try:
+        return (yield)
+    finally:
+        # After the last test (nextitem None) the session's fixtures are gone, the database too.
+        if item.get_closest_marker("transactional") is not None and nextitem is not None:
+            _restore_seeded_rows(item.config)
+
+
+def _restore_seeded_rows(config):
+    """The seeded rows back, and the cache emptied: the database cache's table is no model, so the
+    flush leaves the entries the test committed (keyed on rows that are gone)."""
+    from django.core.cache import caches
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with config.stash[blocking_manager_key].unblock():
+        for cache in caches.all():
+            cache.clear()
+        for alias in connections:
+            connection = connections[alias]
+            contents = getattr(connection, "_test_serialized_contents", None) or _serialized_contents.get(
+                alias
+            )
+            if contents is None or connection.in_atomic_block:
+                continue
+            connection.creation.deserialize_db_from_string(contents)
+            _seed_intact[alias] = True
 
 
 _restore_plans: dict[str, tuple[str, dict | None]] = {}
@@ -110,8 +147,12 @@ def _deserialize_in_batches(original):
     def deserialize_db_from_string(self, data):
         from django.db.transaction import atomic
 
-        plan = _restore_plan(self, data)
         alias = self.connection.alias
+        if _seed_intact.pop(alias, False):
+            # Restored after the last transactional test (or never flushed): nothing to do. The
+            # flag is spent: the test about to start commits, and its flush empties the database.
+            return None
+        plan = _restore_plan(self, data)
         if not plan or any(model._base_manager.using(alias).exists() for model in plan):
             return original(self, data)
         with atomic(using=alias):
@@ -128,12 +169,25 @@ def _deserialize_in_batches(original):
     return deserialize_db_from_string
 
 
+def _mark_seed_intact(original):
+    """A test database just created and serialized holds exactly the serialized rows."""
+
+    def create_test_db(self, *args, **kwargs):
+        name = original(self, *args, **kwargs)
+        if getattr(self.connection, "_test_serialized_contents", None) is not None:
+            _seed_intact[self.connection.alias] = True
+        return name
+
+    return create_test_db
+
+
 def pytest_configure(config):
     from django.db.backends.base.creation import BaseDatabaseCreation
 
     BaseDatabaseCreation.deserialize_db_from_string = _deserialize_in_batches(
         BaseDatabaseCreation.deserialize_db_from_string
     )
+    BaseDatabaseCreation.create_test_db = _mark_seed_intact(BaseDatabaseCreation.create_test_db)
 
 
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
@@ -142,9 +196,10 @@ TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_se
 def pytest_collection_modifyitems(items):
     """Transactional tests (browser tests, tests of real commits) flush the database when they end,
     which wipes the rows that data migrations seed (calendar decisions, fields, checklist templates)
-    for every later test of the same process. So they carry the `transactional` marker — `make test`
-    runs them in a second, serial pass after the rest — and serialized rollback, which restores the
-    seeded rows at the start of each of them."""
+    for every later test of the same process. So they carry the `transactional` marker and serialized
+    rollback, which restores the seeded rows at the start of each of them; pytest_runtest_teardown
+    restores them again after each, so they run beside the others in `make test`'s one parallel run
+    (`pytest -m transactional` still selects them alone)."""
     for item in items:
         marker = item.get_closest_marker("django_db")
         fixtures = set(getattr(item, "fixturenames", ()))
@@ -153,17 +208,16 @@ def pytest_collection_modifyitems(items):
             kwargs = {**(marker.kwargs if marker else {}), "transaction": True}
             kwargs.setdefault("serialized_rollback", True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
-    # Browser tests last: Playwright's event loop leaves the main thread with a new database
-    # connection wrapper that no longer carries the serialized seed rows (pytest_runtest_setup and
-    # pytest_runtest_teardown above put them back; the seed guard below checks that they do).
-    # After them, the tests marked `last`: the seed guard (web/tests/test_zz_seed_survives.py) checks
-    # that a transactional test following all of them still starts on the seeded rows. Its file name
-    # alone does not place it: collection goes app by app (workdays/ sorts after web/), and sorting
-    # on the browser marker alone would put every browser test after it.
+    # The order is the order in which `pytest -n 2 --dist loadfile --no-loadscope-reorder` hands files
+    # to the two processes: the slow files first (browser, transactional, the demo), so that the many
+    # small ones even out the end. Last, the tests marked `last`: the seed guard
+    # (web/tests/test_zz_seed_survives.py) checks that a transactional test following all the others
+    # of its process still starts on the seeded rows. Its file name alone does not place it:
+    # collection goes app by app (workdays/ sorts after web/).
     items.sort(
         key=lambda item: (
             item.get_closest_marker("last") is not None,
-            item.get_closest_marker("browser") is not None,
+            not any(item.get_closest_marker(name) for name in ("browser", "transactional", "demo")),
         )
     )
 

@@ -1,11 +1,13 @@
 """Seeded rows (data migrations) survive the transactional and browser tests that run before this one.
 
-Those tests flush the database when they end; serialized rollback puts the seeded rows back at the
-start of the next transactional test — unless something broke it (a browser test once left the main
-thread with a connection that no longer carried the serialized rows). So this check is itself a
-transactional test (the collection hook gives it serialized rollback), and the `last` marker makes the
-collection hook run it after every other test of the serial `-m transactional` pass, browser tests
-included (congvu/conftest.py)."""
+Those tests flush the database when they end; congvu/conftest.py puts the seeded rows back right
+after the flush (and serialized rollback at the start of the next transactional test, if that did not
+happen), so that any test the process runs next finds them — unless something broke it (a browser
+test once left the main thread with a connection that no longer carried the serialized rows). So
+this check is itself a transactional test (the collection hook gives it serialized rollback), and
+the `last` marker makes the collection hook put it after every other test: in `make test`'s
+`pytest -n 2 --dist loadfile --no-loadscope-reorder` its file is the last one handed out, so it runs
+after every test of its process, browser and transactional tests included."""
 
 import pytest
 
