@@ -12,6 +12,17 @@ PASSWORD = "congvu-test-pw-9"
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Test connections close at the end of each request, as before persistent connections became the
+    default (CONN_MAX_AGE, settings): a live server's request threads would otherwise keep theirs open,
+    and PostgreSQL then refuses to drop the test database at the end of the run."""
+    from django.db import connections
+
+    for alias in connections:
+        connections[alias].settings_dict["CONN_MAX_AGE"] = 0
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _plain_http():
     """Tests talk plain HTTP to the test client and to the live server, whose middleware is built
