@@ -50,7 +50,8 @@ def test_outsider_does_not_see_another_units_sample_in_the_list(client, personas
     assert drawn.title not in response.content.decode()
 
 
-def test_unit_users_see_no_review_counts_in_the_list_before_the_minutes(client, personas, drawn):
+def _review_with_deviation(personas, drawn) -> None:
+    """The inspector reviews one drawn record: late, no apology slip — a deviation."""
     services.review_record(
         actor=personas.inspector,
         item=_item(drawn),
@@ -62,6 +63,10 @@ def test_unit_users_see_no_review_counts_in_the_list_before_the_minutes(client, 
         deviation=True,
         deviation_type="no_apology",
     )
+
+
+def test_unit_users_see_no_review_counts_in_the_list_before_the_minutes(client, personas, drawn):
+    _review_with_deviation(personas, drawn)
     client.force_login(personas.focal)
     row = client.get(reverse("sampling:list")).context["page"][0]
     assert (row.item_count, row.reviewed_count, row.deviation_count) == (31, None, None)
@@ -429,17 +434,7 @@ def test_the_drawn_records_filter_by_field_code_and_state(client, personas, draw
 
 
 def test_a_unit_user_cannot_filter_by_review_state_before_the_minutes(client, personas, drawn):
-    services.review_record(
-        actor=personas.inspector,
-        item=_item(drawn),
-        on_time="no",
-        complete="yes",
-        legal_basis_correct="yes",
-        apology_slip="missing",
-        quality="passed",
-        deviation=True,
-        deviation_type="no_apology",
-    )
+    _review_with_deviation(personas, drawn)
     client.force_login(personas.focal)
     response = client.get(reverse("sampling:detail", args=[drawn.pk]), {"state": "deviation"})
     assert response.status_code == 200
