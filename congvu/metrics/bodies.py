@@ -1,12 +1,8 @@
-"""Rendered page bodies from the figures cache: the content of a page whose every line comes from the
-registers (the ranking, the scorecards, the records behind a figure, the register lists), rendered
-once and shared by every user with the same scope and role.
-
-The key is the figures key (`cache.cached_figures`: the register's data version, the audit head —
-every audited write, to units, officials, the calendar or anything else, changes it —, the user's
-visible units and the language) plus the path, the exact query string, the day (lateness is counted
-to today) and the user's role (what a page offers may depend on it). What is the user's own — the
-navigation, the unread notices, messages — is outside the body and rendered on every request.
+"""Rendered page bodies of register records: the ranking, the scorecards, the records behind a figure,
+the register lists — rendered once and shared by every user with the same scope and role
+(`congvu.core.shared_cache.cached_body`, which says what the key holds and what stays outside the
+body), with the register's data version (`cache.data_version`: a new token with every import) joining
+the audit head in the key.
 
 Measured (BENCHMARKS.md, pages): rendering the linked tables of these pages cost several times
 more than reading their figures; a body read from the cache costs one query."""
@@ -15,29 +11,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from congvu.metrics.cache import cached_figures
+from congvu.core import shared_cache
+from congvu.metrics.cache import data_version
 
 
 def cached_body(
-    request, *, register: str, name: str, template: str, context: Callable[[], dict]
+    request,
+    *,
+    register: str,
+    name: str,
+    template: str,
+    context: Callable[[], dict],
+    personal: bool = False,
+    cacheable: bool = True,
 ) -> SafeString:
-    """`template` rendered with `context()` — called only when the cache has no body for this key."""
-    params = {
-        "path": request.path,
-        "query": sorted(request.GET.lists()),
-        "today": timezone.localdate().isoformat(),
-        "role": request.user.role,
-    }
-
-    def compute() -> str:
-        return str(render_to_string(template, context(), request=request))
-
-    return mark_safe(
-        cached_figures(
-            fetched_by=request.user, register=register, name=f"body:{name}", params=params, compute=compute
-        )
+    """`template` rendered with `context()` — called only when the cache has no body for this key
+    (`congvu.core.shared_cache.cached_body`, with the register's data version in the key)."""
+    return shared_cache.cached_body(
+        request,
+        name=f"{register}:{name}",
+        template=template,
+        context=context,
+        personal=personal,
+        cacheable=cacheable,
+        version=lambda: data_version(register),
     )

@@ -21,26 +21,22 @@ import committed in between can only make the entry newer than its key, never ol
 from __future__ import annotations
 
 import hashlib
-import logging
-import time
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet, Subquery
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
+from congvu.core import shared_cache
 from congvu.core.models import AuditHead
-from congvu.core.scoping import visible_unit_ids
 from congvu.core.tables import PER_PAGE
 from congvu.metrics.models import DataVersion
 
 T = TypeVar("T")
-logger = logging.getLogger(__name__)
 VERSION = 3  # bump when the shape of the cached figures changes (a deploy must not read old shapes)
 
 
@@ -66,15 +62,8 @@ def data_version(register: str) -> tuple[str, str] | None:
     return row[0], str(row[1] or "")
 
 
-def _scope(fetched_by) -> str:
-    ids = visible_unit_ids(fetched_by)
-    if ids is None:
-        return "all"
-    return ",".join(str(pk) for pk in sorted(ids))
-
-
 def figures_key(*, fetched_by, register: str, name: str, params: dict[str, Any], version) -> str:
-    parts = [VERSION, name, register, version, _scope(fetched_by), get_language()]
+    parts = [VERSION, name, register, version, shared_cache.scope(fetched_by), get_language()]
     parts += sorted((key, str(value)) for key, value in params.items())
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"figures:{name}:{digest}"
@@ -89,74 +78,18 @@ def cached_figures(
     if version is None:
         return compute()
     key = figures_key(fetched_by=fetched_by, register=register, name=name, params=params, version=version)
-    figures = _get(key)
+    figures = shared_cache.get(key)
     if figures is None:
-        figures = _compute_once(key, compute)
+        figures = shared_cache.compute_once(key, compute)
     return figures
-
-
-# After an import every user's first look at the ranking misses the cache at once; one of them
-# computes it (the others wait for the entry), instead of every server thread computing the same
-# figures at the same time. A computation that fails or outlasts the claim lets the others compute.
-CLAIM_SECONDS = 30
-WAIT_STEP = 0.05
-
-
-def _compute_once(key: str, compute: Callable[[], T]) -> T:
-    claim = f"{key}:computing"
-    try:
-        claimed = cache.add(claim, 1, CLAIM_SECONDS)
-    except Exception:
-        logger.warning("figures cache unavailable (add %s)", claim, exc_info=True)
-        claimed = True
-    if not claimed:
-        deadline = time.monotonic() + CLAIM_SECONDS
-        while time.monotonic() < deadline:
-            time.sleep(WAIT_STEP)
-            figures = _get(key)
-            if figures is not None:
-                return figures
-            if _get(claim) is None:  # the computation failed: compute here
-                break
-    try:
-        figures = compute()
-        _set(key, figures)
-    finally:
-        if claimed:
-            _delete(claim)
-    return figures
-
-
-def _delete(key: str) -> None:
-    try:
-        cache.delete(key)
-    except Exception:
-        logger.warning("figures cache unavailable (delete %s)", key, exc_info=True)
-
-
-def _get(key: str) -> Any:
-    """The cached value, or None — also when the cache cannot be reached (Redis down, the cache table
-    missing after a change of CACHES): the page then computes its figures, it does not fail."""
-    try:
-        return cache.get(key)
-    except Exception:  # any backend's error; the figures are computed instead
-        logger.warning("figures cache unavailable (get %s)", key, exc_info=True)
-        return None
-
-
-def _set(key: str, value: Any) -> None:
-    try:
-        cache.set(key, value)
-    except Exception:
-        logger.warning("figures cache unavailable (set %s)", key, exc_info=True)
 
 
 # --- Register lists: the row count without counting, the page by its keys --------------------
 #
 # A list of a register's records is counted once per data version (`cached_count`) and, when it is
 # the user's scope of the register with at most a unit filter and spans several units (a province-
-# wide list), without counting the register: the rollups already hold the completed records per
-# unit, so only the open ones are counted (`rollup_count`). A page is
+# wide list), without counting the register: the rollups hold every record per unit, the open ones
+# too (`rollup_count`). A page is
 # read in two steps, its rows' keys then the rows; the keys of a deep page are found by seeking (the
 # rows after a known row in the sort order, through the sort's index) from the nearest known page
 # boundary — the start, the end, or a page read before under the same data version — instead of an
@@ -173,78 +106,39 @@ ROLLUP_MIN_UNITS = 3
 BOUNDARIES_KEPT = 200  # page boundaries remembered per list and data version
 
 
-def _unit_restriction(queryset: QuerySet) -> tuple[bool, frozenset[int] | None]:
-    """(understood, unit ids): whether the list's only conditions are on its records' unit — the
-    user's scope, a unit filter — and the units they leave (None: every unit)."""
-    query = queryset.query
-    if query.distinct or query.combinator or query.low_mark or query.high_mark is not None:
-        return False, None
-    base = query.get_meta().db_table
-    units: frozenset[int] | None = None
-    nodes = [query.where]
-    while nodes:
-        node = nodes.pop()
-        if node.negated or (node.connector != "AND" and len(node.children) > 1):
-            return False, None
-        for child in node.children:
-            if hasattr(child, "children"):
-                nodes.append(child)
-                continue
-            lhs, name = getattr(child, "lhs", None), getattr(child, "lookup_name", None)
-            target = getattr(lhs, "target", None)
-            if getattr(lhs, "alias", None) != base or getattr(target, "attname", None) != "unit_id":
-                return False, None
-            if name == "exact" and isinstance(child.rhs, int):
-                ids = frozenset([child.rhs])
-            elif name == "in" and isinstance(child.rhs, (list, tuple, set, frozenset)):
-                if not all(isinstance(pk, int) for pk in child.rhs):
-                    return False, None
-                ids = frozenset(child.rhs)
-            else:
-                return False, None
-            units = ids if units is None else units & ids
-    return True, units
-
-
 def rollup_count(*, register: str, queryset: QuerySet, min_units: int = 0) -> int | None:
-    """The exact number of rows of `queryset` without counting the register: the completed records
-    from the rollups (they count every completed record per unit), plus a count of the open ones
-    (through the `*_settle_idx` index, completed_on first). None when the list has another condition
-    than its records' unit, or when the rollups were not built from the register's current data
-    version (the working-day calendar does not matter here: it changes lateness, not counts), or
-    when it is restricted to fewer than `min_units` units (see ROLLUP_MIN_UNITS).
-    One statement, so both parts are read from the same snapshot."""
-    from django.db.models import Func, IntegerField, OuterRef, Sum
+    """The exact number of rows of `queryset` without counting the register: the rollups count every
+    record per unit, the completed ones by month and outcome and the open ones in one row per unit
+    (`congvu.registers.rollups`). None when the list has another condition than its records' unit,
+    when the rollups were not built from the register's current data version (the working-day
+    calendar does not matter here: it changes lateness, not counts), or when it is restricted to
+    fewer than `min_units` units (see ROLLUP_MIN_UNITS). One statement: the state and the sum are read
+    from the same snapshot."""
+    from django.db.models import OuterRef, Sum
 
     from congvu.registers.models import RegisterRollup, RollupState
+    from congvu.registers.rollups import unit_restriction
 
-    understood, units = _unit_restriction(queryset)
+    understood, units = unit_restriction(queryset)
     if not understood or (units is not None and len(units) < min_units):
         return None
     within = {} if units is None else {"unit_id__in": sorted(units)}
-    settled = (
+    rolled = (
         RegisterRollup.objects.filter(register=OuterRef("register"), **within)
         .order_by()
         .values("register")
         .annotate(total=Sum("n"))
         .values("total")
     )
-    still_open = (
-        queryset.model._base_manager.filter(completed_on__isnull=True, **within)
-        .order_by()
-        .annotate(total=Func(template="COUNT(*)", output_field=IntegerField()))
-        .values("total")
-    )
     current = DataVersion.objects.filter(register=register).values("token")[:1]
-    row = (
+    rows = list(
         RollupState.objects.filter(register=register, data_token=Subquery(current))
-        .annotate(settled=Subquery(settled), still_open=Subquery(still_open))
-        .values_list("settled", "still_open")
-        .first()
+        .annotate(total=Subquery(rolled))
+        .values_list("total", flat=True)
     )
-    if row is None:
+    if not rows:
         return None
-    return int(row[0] or 0) + int(row[1] or 0)
+    return int(rows[0] or 0)
 
 
 def cached_count(*, register: str, queryset: QuerySet, version=False) -> int:
@@ -264,12 +158,12 @@ def cached_count(*, register: str, queryset: QuerySet, version=False) -> int:
         return queryset.count()
     parts = [VERSION, "count", register, version, sql, repr(params)]
     key = f"figures:count:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
-    count = _get(key)
+    count = shared_cache.get(key)
     if count is None:
         count = rollup_count(register=register, queryset=queryset, min_units=ROLLUP_MIN_UNITS)
         if count is None:
             count = queryset.count()
-        _set(key, count)
+        shared_cache.set(key, count)
     return count
 
 
@@ -391,7 +285,7 @@ class RecordPaginator(Paginator):
         size = self.per_page
         start, end = (number - 1) * size, min(number * size, self.count)
         key = self._boundaries_key()
-        known: dict[int, tuple[tuple, tuple]] = (_get(key) if key else None) or {}
+        known: dict[int, tuple[tuple, tuple]] = (shared_cache.get(key) if key else None) or {}
         # (rows to skip, backwards, the row to start after, include that row)
         ways = [(start, False, None, False), (self.count - end, True, None, False)]
         for page, (first, last) in known.items():
@@ -416,7 +310,7 @@ class RecordPaginator(Paginator):
             known[number] = (found[0], found[-1])
             while len(known) > BOUNDARIES_KEPT:
                 known.pop(next(iter(known)))
-            _set(key, known)
+            shared_cache.set(key, known)
         return [row[-1] for row in found]
 
 

@@ -3,14 +3,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congvu.core.filters import filter_list
 from congvu.core.permissions import require_role, role_required
 from congvu.core.scoping import get_visible_or_404
+from congvu.core.shared_cache import cached_body
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.org.filters import FieldFilter, OfficialFilter, UnitFilter
 from congvu.org.forms import (
@@ -67,7 +70,7 @@ def tree(request):
         roots = []
     else:
         matches = None
-        roots = unit_tree_on(fetched_by=request.user, day=day)
+        roots = SimpleLazyObject(lambda: unit_tree_on(fetched_by=request.user, day=day))
     if wants_xlsx(request):
         rows = (
             (
@@ -82,10 +85,9 @@ def tree(request):
         )
         headers = [_("Đơn vị"), _("Mã"), _("Loại"), _("Cấp trên"), _("Hiệu lực từ"), _("Hiệu lực đến")]
         return xlsx_response(f"co-cau-to-chuc-{day:%Y-%m-%d}.xlsx", headers, rows, sheet=_("Cơ cấu tổ chức"))
-    return render(
-        request,
-        "org/tree.html",
-        {
+
+    def context() -> dict:
+        return {
             "day": day,
             "form": form,
             "roots": roots,
@@ -94,8 +96,10 @@ def tree(request):
             "filters": filters.form,
             "total": sum(node.size for node in roots) if matches is None else len(matches),
             "can_record": request.user.has_role(*ORG_ADMIN),
-        },
-    )
+        }
+
+    body = cached_body(request, name="org-tree", template="org/_tree_body.html", context=context)
+    return render(request, "org/tree.html", {"body": body})
 
 
 @login_required
@@ -129,13 +133,12 @@ def unit_detail(request, code):
             _("Quyết định"),
         ]
         return xlsx_response(f"bo-nhiem-{unit.code}.xlsx", headers, rows, sheet=_("Bổ nhiệm"))
-    incoming, outgoing = unit_lineage_links(fetched_by=request.user, unit=unit)
-    all_predecessors, all_successors = unit_ancestry(fetched_by=request.user, unit=unit)
-    children = unit_list(fetched_by=request.user, day=day).filter(parent=unit).order_by("kind", "name")
-    return render(
-        request,
-        "org/unit_detail.html",
-        {
+
+    def context() -> dict:
+        incoming, outgoing = unit_lineage_links(fetched_by=request.user, unit=unit)
+        all_predecessors, all_successors = unit_ancestry(fetched_by=request.user, unit=unit)
+        children = unit_list(fetched_by=request.user, day=day).filter(parent=unit).order_by("kind", "name")
+        return {
             "unit": unit,
             "day": day,
             "form": form,
@@ -152,8 +155,10 @@ def unit_detail(request, code):
             ),
             "children": children,
             "valid_today": unit.is_valid_on(day),
-        },
-    )
+        }
+
+    body = cached_body(request, name="org-unit", template="org/_unit_body.html", context=context)
+    return render(request, "org/unit_detail.html", {"unit": unit, "body": body})
 
 
 @role_required(*ORG_ADMIN)
@@ -218,19 +223,24 @@ def officials(request):
             _("Thư điện tử"),
         ]
         return xlsx_response("can-bo.xlsx", headers, rows, sheet=_("Cán bộ"))
-    template = "org/_officials_table.html" if request.htmx else "org/officials.html"
-    return render(
-        request,
-        template,
-        {
+
+    def context() -> dict:
+        return {
             "page": paginate(request, qs),
             "sort": sort,
             "today": today,
             "filters": filters.form,
             "can_edit": request.user.has_role(*ORG_ADMIN),
             "form": OfficialForm() if request.user.has_role(*ORG_ADMIN) else None,
-        },
-    )
+        }
+
+    if request.htmx:  # the search as one types: the table alone
+        table = cached_body(
+            request, name="officials-table", template="org/_officials_table.html", context=context
+        )
+        return HttpResponse(table)
+    body = cached_body(request, name="officials", template="org/_officials_body.html", context=context)
+    return render(request, "org/officials.html", {"body": body})
 
 
 @role_required(*ORG_ADMIN)

@@ -16,6 +16,7 @@ from congvu.core.filters import filter_list
 from congvu.core.permissions import require_role, role_required
 from congvu.core.scoping import get_visible_or_404
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
+from congvu.metrics.bodies import cached_body
 from congvu.sampling import exports, guide, policy, selectors, services
 from congvu.sampling.filters import SampleFilter, SampleItemFilter
 from congvu.sampling.forms import (
@@ -156,26 +157,34 @@ def sample_create(request):
 def sample_detail(request, pk):
     sample = selectors.sample_get(fetched_by=request.user, pk=pk)
     user = request.user
-    context = {
-        "sample": sample,
-        "can_work": _can_work(user, sample),
-        "is_team": policy.is_team(user, sample.inspection),
-        "show_reviews": policy.can_see_reviews(user, sample),
-        "commitment_form": CommitmentForm(initial={"commitment_reference": sample.commitment_reference}),
-        "work_problem": policy.working_problem(sample.inspection),
-        "draws": list(selectors.population_draws(fetched_by=user, sample=sample)),
-        "reason_min": services.REDRAW_REASON_MIN_LENGTH,
-    }
-    context["earlier_draws"] = [d for d in context["draws"] if d.pk != sample.pk]
-    if not sample.is_drawn:
-        context["preview"], context["preview_message"] = selectors.population_preview(sample=sample)
-        return render(request, "sampling/detail.html", context)
-    strata = list(selectors.strata_with_counts(sample=sample))
+    show_reviews = policy.can_see_reviews(user, sample)
+
+    def context() -> dict:
+        draws = list(selectors.population_draws(fetched_by=user, sample=sample))
+        return {
+            "sample": sample,
+            "can_work": _can_work(user, sample),
+            "is_team": policy.is_team(user, sample.inspection),
+            "show_reviews": show_reviews,
+            "commitment_form": CommitmentForm(initial={"commitment_reference": sample.commitment_reference}),
+            "work_problem": policy.working_problem(sample.inspection),
+            "draws": draws,
+            "earlier_draws": [d for d in draws if d.pk != sample.pk],
+            "reason_min": services.REDRAW_REASON_MIN_LENGTH,
+        }
+
+    if not sample.is_drawn:  # a preview of the register, or a draw in progress: rendered every time
+
+        def preview_context() -> dict:
+            preview, message = selectors.population_preview(sample=sample)
+            return {**context(), "preview": preview, "preview_message": message}
+
+        return _detail_page(request, sample, preview_context, cacheable=False)
     item_filters = filter_list(
         SampleItemFilter,
         request,
         selectors.sample_items(fetched_by=user, sample=sample),
-        show_reviews=context["show_reviews"],
+        show_reviews=show_reviews,
     )
     items, sort = sort_queryset(request, item_filters.qs, _ITEM_SORTS, "field")
     if sort.lstrip("-") == "field":
@@ -185,11 +194,35 @@ def sample_detail(request, pk):
     if wants_xlsx(request):
         with_population = sample.population_size <= exports.POPULATION_SHEET_LIMIT
         rows = services.population_rows(sample) if with_population else None
+        strata = list(selectors.strata_with_counts(sample=sample))
         return exports.sample_workbook(sample, items, strata, rows)
-    context.update(
-        {"strata": strata, "page": paginate(request, items), "sort": sort, "filters": item_filters.form}
+
+    def drawn_context() -> dict:
+        strata = list(selectors.strata_with_counts(sample=sample))
+        return {
+            **context(),
+            "strata": strata,
+            "page": paginate(request, items),
+            "sort": sort,
+            "filters": item_filters.form,
+        }
+
+    return _detail_page(request, sample, drawn_context)
+
+
+def _detail_page(request, sample, context, *, cacheable: bool = True):
+    """The sample's page; its body depends on the user (may they work on it, see the reviews) and on
+    the register the sample was drawn from (the drawn records' current state)."""
+    body = cached_body(
+        request,
+        register=sample.register,
+        name="sample",
+        template="sampling/_detail_body.html",
+        context=context,
+        personal=True,
+        cacheable=cacheable,
     )
-    return render(request, "sampling/detail.html", context)
+    return render(request, "sampling/detail.html", {"sample": sample, "body": body})
 
 
 @login_required

@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 
+from congvu.core.shared_cache import cached_body
+
 TODO_LIMIT = 10
 
 
@@ -58,15 +60,19 @@ def home(request):
     from congvu.inspections.selectors import inspection_list
     from congvu.inspections.workflow import InspectionStatus
 
-    in_progress = inspection_list(fetched_by=request.user).exclude(
-        status__in=[InspectionStatus.DRAFT, InspectionStatus.CLOSED]
-    )
-    context = {
-        "todo": _todo(request.user, timezone.localdate()),
-        "inspections_in_progress": in_progress.select_related("unit").order_by("-pk")[:8],
-        "inspections_in_progress_count": in_progress.count(),
-    }
-    return render(request, "web/home.html", context)
+    def context() -> dict:
+        in_progress = inspection_list(fetched_by=request.user).exclude(
+            status__in=[InspectionStatus.DRAFT, InspectionStatus.CLOSED]
+        )
+        return {
+            "todo": _todo(request.user, timezone.localdate()),
+            "inspections_in_progress": in_progress.select_related("unit").order_by("-pk")[:8],
+            "inspections_in_progress_count": in_progress.count(),
+        }
+
+    # The to-do list is the user's own (their teams, their checklist items): a body per user.
+    body = cached_body(request, name="home", template="web/_home_body.html", context=context, personal=True)
+    return render(request, "web/home.html", {"body": body})
 
 
 def healthz(request):

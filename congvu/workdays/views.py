@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from congvu.core.params import query_year
 from congvu.core.permissions import role_required
+from congvu.core.shared_cache import cached_body
 from congvu.core.tables import wants_xlsx, xlsx_response
 from congvu.workdays.forms import CalculatorForm, CalendarDayForm
 from congvu.workdays.models import CalendarDay
@@ -81,25 +82,29 @@ def calendar(request, year: int | None = None):
     calc = _calculate(calc_form) if calc_form.is_bound else None
     if request.htmx and calc is not None:
         return render(request, "workdays/_calc_result.html", {"calc": calc})
-    try:
-        info, error = calendar_year(year), ""
-    except CalendarRangeError as exc:
-        info, error = None, str(exc)
-    bounds = calendar_bounds()
-    context = {
-        "year": year,
-        "info": info,
-        "error": error,
-        "entries": info.entries if info else year_entries(year),
-        "prev_year": year - 1 if bounds and bounds[0].year <= year - 1 <= bounds[1].year else None,
-        "next_year": year + 1 if bounds and bounds[0].year <= year + 1 <= bounds[1].year else None,
-        "years": range(bounds[0].year, bounds[1].year + 1) if bounds else [],
-        "calc_form": calc_form,
-        "calc": calc,
-        "today": today,
-        "can_edit": request.user.has_role(*EDIT_ROLES),
-    }
-    return render(request, "workdays/calendar.html", context)
+
+    def context() -> dict:
+        try:
+            info, error = calendar_year(year), ""
+        except CalendarRangeError as exc:
+            info, error = None, str(exc)
+        bounds = calendar_bounds()
+        return {
+            "year": year,
+            "info": info,
+            "error": error,
+            "entries": info.entries if info else year_entries(year),
+            "prev_year": year - 1 if bounds and bounds[0].year <= year - 1 <= bounds[1].year else None,
+            "next_year": year + 1 if bounds and bounds[0].year <= year + 1 <= bounds[1].year else None,
+            "years": range(bounds[0].year, bounds[1].year + 1) if bounds else [],
+            "calc_form": calc_form,
+            "calc": calc,
+            "today": today,
+            "can_edit": request.user.has_role(*EDIT_ROLES),
+        }
+
+    body = cached_body(request, name="calendar", template="workdays/_calendar_body.html", context=context)
+    return render(request, "workdays/calendar.html", {"year": year, "body": body})
 
 
 def _parse_day(value: str) -> date:

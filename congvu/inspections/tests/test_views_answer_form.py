@@ -172,6 +172,21 @@ def test_the_typed_text_is_shown_once_only(client, personas, inspection):
     assert "Gõ dở" not in client.get(url, {"tab": "documents"}).content.decode()
 
 
+def test_a_page_read_from_the_cache_before_still_shows_the_text_of_a_refused_save(
+    client, personas, inspection
+):
+    request = _notified_request(personas, inspection)
+    url = reverse("inspections:detail", args=[inspection.pk])
+    client.force_login(personas.focal)
+    for _ in range(2):  # the page's body now in the shared cache; a refused save writes nothing
+        assert "Gõ dở" not in client.get(url, {"tab": "documents"}).content.decode()
+    body = _post(
+        client, personas.focal, "request", request, "save", {"response_text": "Gõ dở", "version": 99}
+    ).content.decode()
+    assert "Gõ dở" in body
+    assert "Gõ dở" not in client.get(url, {"tab": "documents"}).content.decode()
+
+
 def test_outsider_gets_404_posting_an_answer_with_a_file(client, personas, inspection):
     request = _notified_request(personas, inspection)
     for user in (personas.outsider, personas.outsider_head):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from congvu.core.filters import filter_list
 from congvu.core.permissions import role_required
+from congvu.core.shared_cache import cached_body
 from congvu.core.tables import paginate, sort_queryset, wants_xlsx, xlsx_response
 from congvu.inspections import policy, selectors, services
 from congvu.inspections.filters import InspectionFilter
@@ -26,6 +27,9 @@ from congvu.inspections.models import (
     ReviewStatus,
 )
 from congvu.inspections.views._common import (
+    _FLASH_KEY,
+    _TYPED_CHECKLIST_KEY,
+    _TYPED_KEY,
     STAFF_ROLES,
     TAB_KEYS,
     TABS,
@@ -89,17 +93,24 @@ def inspection_list(request):
         return xlsx_response("cuoc-kiem-tra.xlsx", headers, rows, sheet=_("Cuộc kiểm tra"))
     from congvu.inspections.templatetags.inspection_tags import overdue_context
 
-    return render(
-        request,
-        "inspections/list.html",
-        {
+    def context() -> dict:
+        return {
             "page": paginate(request, qs),
             "sort": sort,
             "filters": filters.form,
             **overdue_context(request.user, timezone.localdate()),
             "can_create": request.user.has_role(*STAFF_ROLES),
-        },
+        }
+
+    # "Đoàn có tôi" (mine) narrows the list to the user's own teams: then the body is theirs alone.
+    body = cached_body(
+        request,
+        name="inspections",
+        template="inspections/_list_body.html",
+        context=context,
+        personal="mine" in request.GET,
     )
+    return render(request, "inspections/list.html", {"body": body})
 
 
 @role_required(*STAFF_ROLES)
@@ -141,14 +152,30 @@ def inspection_detail(request, pk):
         tab = "overview"
     if wants_xlsx(request):
         return _TAB_EXPORTS[tab](request, inspection)
-    return _render_detail(request, inspection, tab, typed=_pop_typed(request))
+    # Text kept after a refused save and the answer just sent are this request's own (read once from
+    # the session): such a page is rendered, not cached.
+    one_shot = any(key in request.session for key in (_TYPED_KEY, _TYPED_CHECKLIST_KEY, _FLASH_KEY))
+    return _render_detail(request, inspection, tab, typed=_pop_typed(request), cacheable=not one_shot)
 
 
-def _render_detail(request, inspection, tab: str, typed: dict | None = None):
+def _render_detail(request, inspection, tab: str, typed: dict | None = None, *, cacheable: bool = False):
     """The inspection page on `tab`; `typed` maps (answer kind, pk) to text the user typed that was
-    not saved, shown in its box (based on the current version) beside the stored text."""
+    not saved, shown in its box (based on the current version) beside the stored text. `cacheable`:
+    the body may come from the shared cache (what the user may do on it is theirs: a body per user)."""
+    body = cached_body(
+        request,
+        name="inspection",
+        template="inspections/_detail_body.html",
+        context=lambda: _detail_context(request, inspection, tab, typed),
+        personal=True,
+        cacheable=cacheable and request.method == "GET",
+    )
+    return render(request, "inspections/detail.html", {"inspection": inspection, "body": body})
+
+
+def _detail_context(request, inspection, tab: str, typed: dict | None) -> dict:
     user = request.user
-    context = {
+    return {
         "inspection": inspection,
         "tab": tab,
         "tabs": TABS,
@@ -164,7 +191,6 @@ def _render_detail(request, inspection, tab: str, typed: dict | None = None):
         "ReviewStatus": ReviewStatus,
         **_tab_context(request, inspection, tab, typed or {}),
     }
-    return render(request, "inspections/detail.html", context)
 
 
 @require_POST

@@ -9,14 +9,14 @@ import uuid
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
 
-from congvu.metrics import cache as figures_cache
+from congvu.core import shared_cache
 
 
 @pytest.fixture
 def shared(monkeypatch):
     """A process-wide cache the threads share (the test database's cache table is per connection)."""
     local = LocMemCache(f"compute-once-{uuid.uuid4()}", {})  # a name of its own: its own storage
-    monkeypatch.setattr(figures_cache, "cache", local)
+    monkeypatch.setattr(shared_cache, "cache", local)
     return local
 
 
@@ -30,7 +30,7 @@ def test_concurrent_misses_compute_the_figures_once(shared):
 
     results = []
     threads = [
-        threading.Thread(target=lambda: results.append(figures_cache._compute_once("k", compute)))
+        threading.Thread(target=lambda: results.append(shared_cache.compute_once("k", compute)))
         for _ in range(5)
     ]
     for thread in threads:
@@ -53,12 +53,12 @@ def test_a_failed_computation_lets_the_waiting_one_compute(shared):
 
     def failing_call():
         with pytest.raises(RuntimeError):
-            figures_cache._compute_once("k", failing)
+            shared_cache.compute_once("k", failing)
 
     first = threading.Thread(target=failing_call)
     first.start()
     started.wait()
 
-    assert figures_cache._compute_once("k", lambda: "computed here") == "computed here"
+    assert shared_cache.compute_once("k", lambda: "computed here") == "computed here"
     first.join()
     assert shared.get("k") == "computed here"
