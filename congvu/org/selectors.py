@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connection
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, When
 
 from congvu.core.text import fold
@@ -13,15 +14,24 @@ from congvu.org.models import Appointment, AppointmentRole, Field, Official, Uni
 
 
 def _walk(start: Iterable[int], forward: bool) -> set[int]:
-    """Transitive closure over lineage links (small graph: a few thousand links at most)."""
-    seen: set[int] = set()
-    frontier = set(start)
+    """Transitive closure over lineage links: the units reached from `start` (not `start` itself
+    unless a cycle leads back). One recursive query — the ORM has no WITH RECURSIVE — instead of one
+    query per generation: a unit user's scope is this walk, on every request. UNION (not UNION ALL)
+    stops at units already reached, so a cycle ends."""
+    start = [int(pk) for pk in start]
+    if not start:
+        return set()
     src, dst = ("predecessor_id", "successor_id") if forward else ("successor_id", "predecessor_id")
-    while frontier:
-        nxt = set(UnitLineage.objects.filter(**{f"{src}__in": frontier}).values_list(dst, flat=True)) - seen
-        seen |= nxt
-        frontier = nxt
-    return seen
+    table = connection.ops.quote_name(UnitLineage._meta.db_table)
+    sql = (
+        f"WITH RECURSIVE reached(id) AS ("
+        f" SELECT {dst} FROM {table} WHERE {src} IN ({', '.join(['%s'] * len(start))})"
+        f" UNION SELECT link.{dst} FROM {table} link JOIN reached ON link.{src} = reached.id"
+        f") SELECT id FROM reached"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, start)
+        return {row[0] for row in cursor.fetchall()}
 
 
 def unit_predecessor_ids(unit_id: int) -> set[int]:

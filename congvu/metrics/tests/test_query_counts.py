@@ -24,17 +24,19 @@ AS_OF = {"as_of": "05/05/2025"}
 # body's render (the navigation's context again) and the body's claim, cache write and release.
 # The ranking's cold key adds the lineage links and the current units (2 queries), and, when a current
 # unit absorbed a unit with records (T-SXD-CU's task B; it has no dossier), the late records' histogram
-# per unit with ord(R) (2 more) for the merged rows' lateness figures. A province-wide ranking also
-# asks whether the rollups are valid (1 query: none here, no import built them, so all is live).
+# per unit with ord(R) (2 more) for the merged rows' lateness figures. A ranking or a unit's scorecard
+# over whole units (a province-wide user's, a unit user's scope, a unit page) also asks, once for the
+# page's figures, whether the rollups are valid (1 query: none here, no import built them, so all is
+# live). A unit's predecessors (a unit user's scope, a unit's figures) are one recursive query.
 PAGES = {
     # name: (user, url name, args, params, cold, warm)
     "overview": ("lead", "metrics:overview", [], AS_OF, 41, 6),
     "overview_dossiers": ("lead", "metrics:overview", [], {**AS_OF, "register": "dossiers"}, 39, 6),
-    "overview_unit_user": ("focal", "metrics:overview", [], AS_OF, 42, 8),
-    "unit": ("lead", "metrics:unit", ["T-SXD"], AS_OF, 57, 9),
-    "unit_unit_user": ("focal", "metrics:unit", ["T-SXD"], AS_OF, 59, 11),
+    "overview_unit_user": ("focal", "metrics:overview", [], AS_OF, 42, 7),
+    "unit": ("lead", "metrics:unit", ["T-SXD"], AS_OF, 56, 8),
+    "unit_unit_user": ("focal", "metrics:unit", ["T-SXD"], AS_OF, 57, 9),
     "official": ("lead", "metrics:official", ["T-GD"], AS_OF, 50, 8),
-    "records": ("lead", "metrics:records", [], {**AS_OF, "unit": "T-SXD", "bucket": "late"}, 33, 10),
+    "records": ("lead", "metrics:records", [], {**AS_OF, "unit": "T-SXD", "bucket": "late"}, 32, 9),
 }
 
 

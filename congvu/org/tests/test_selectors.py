@@ -97,3 +97,13 @@ def test_unit_user_tree_shows_only_their_unit_and_its_predecessors(org):
     before = set(_codes(unit_tree_on(fetched_by=org.personas.focal, day=LAST_OLD_DAY)))
     assert before == {"T-SGTVT", "T-SXD"}
     assert set(_codes(unit_tree_on(fetched_by=org.personas.outsider, day=LAST_OLD_DAY))) == {"T-STP"}
+
+
+def test_a_cycle_of_lineage_links_ends_the_walk(org):
+    """The service refuses a cycle; the walk still ends on one (rows written by hand, an old import)."""
+    from congvu.org.models import UnitLineage
+
+    UnitLineage.objects.create(predecessor=org.unit, successor=org.old, event="rename", date=date(2026, 1, 1))
+    assert unit_predecessor_ids(org.unit.pk) == {org.old.pk}
+    assert unit_successor_ids(org.old.pk) == {org.unit.pk}
+    assert unit_with_predecessor_ids(org.old.pk) == {org.old.pk, org.unit.pk}
