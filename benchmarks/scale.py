@@ -294,6 +294,11 @@ def measure(as_of: date) -> dict:
     with transaction.atomic():  # what an import does when the rollups are stale
         rollup_rows = rollup_rebuild(register="dossiers")
     rebuild = time.perf_counter() - began
+    with connection.cursor() as cursor:  # and after it, as a large import (`Stage.vacuum`)
+        cursor.execute("VACUUM (ANALYZE) registers_registerrollup, registers_scorecardrollup")
+        table = "registers_scorecardrollup"
+        cursor.execute(f"SELECT count(*), pg_total_relation_size('{table}') FROM {table}")
+        scorecard_rollup_rows, scorecard_rollup_bytes = cursor.fetchone()
     user, _ = User.objects.get_or_create(
         username="scale-inspector", defaults={"role": Role.INSPECTOR, "full_name": "Thanh tra quy mô"}
     )
@@ -301,6 +306,8 @@ def measure(as_of: date) -> dict:
         "vacuum_analyze_seconds": vacuum,
         "rollup_rebuild_seconds": rebuild,
         "rollup_rows": rollup_rows,
+        "scorecard_rollup_rows": scorecard_rollup_rows,
+        "scorecard_rollup_bytes": scorecard_rollup_bytes,
         "sizes": sizes(),
         "load_before": load(),
     }
@@ -405,7 +412,9 @@ def report(progress: dict, m: dict, args) -> str:
     lines += [
         "",
         f"`VACUUM ANALYZE` of the dossier table after the import: {m['vacuum_analyze_seconds']:.0f} s. "
-        f"A full rebuild of the dossier rollups over the whole table ({m['rollup_rows']:,} rollup rows), "
+        f"A full rebuild of the dossier rollups over the whole table ({m['rollup_rows']:,} rows for the "
+        f"ranking, {m.get('scorecard_rollup_rows', 0):,} for the unit scorecards, "
+        f"{_gb(m.get('scorecard_rollup_bytes', 0))}), "
         "needed only when they are stale (records written without the importer, a new calendar; an "
         "import otherwise updates "
         f"them by the difference it makes): {m['rollup_rebuild_seconds']:.0f} s. "
@@ -457,6 +466,9 @@ def main() -> None:
         return
     if args.measure_only:
         django_for(db)
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # the code measured may have added tables (rollups)
         progress = json.loads(PROGRESS.read_text()) if PROGRESS.exists() else {"files": []}
     else:
         log(f"fresh database {args.db}, migrate, reference data")

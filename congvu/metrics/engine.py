@@ -381,29 +381,75 @@ def _mean(total: int | None, n: int) -> float | None:
     return round(total / n, 2) if n and total is not None else None
 
 
-def _unfiltered(register: str, records: QuerySet) -> bool:
-    """Is `records` every record of the register (no filter, no scope), as a province-wide user's
-    ranking asks? Only then can the rollups stand for part of it."""
-    query = records.query
-    return (
-        records.model is register_model(register)
-        and not query.where.children
-        and not query.annotations
-        and not query.distinct
-        and not query.combinator
-        and query.low_mark == 0
-        and query.high_mark is None
-    )
+def _rollup_units(register: str, records: QuerySet) -> tuple[bool, frozenset[int] | None]:
+    """(usable, units): can the rollups stand for part of `records` — every record of the register,
+    or of some units (a unit's scorecard, a unit user's scope), with no other condition — and which
+    units (None: all of them)."""
+    from congvu.registers.rollups import unit_restriction
+
+    if records.model is not register_model(register) or records.query.annotations:
+        return False, None
+    return unit_restriction(records)
 
 
-def _rolled_up(register: str, records: QuerySet, as_of: date, by: str | None, detail: bool) -> list | None:
-    """The rollup rows for `records` as of `as_of` (see `congvu.registers.rollups`), or None when the
-    figures must be computed live over every record."""
-    if detail or by not in (None, "unit") or not _unfiltered(register, records):
+def _rolled_up(register: str, records: QuerySet, as_of: date, by: str | None, detail: bool):
+    """(rollup rows, the live parts) for `records` as of `as_of` (see `congvu.registers.rollups`), or
+    None when the figures must be computed live over every record.
+
+    The buckets per unit or in one row come from the ranking's rollups; the full scorecard and the
+    other groupings from the unit scorecards' (which also wait for a record's later stages). Over the
+    whole register the live records are read in three parts through the settle indexes; over some
+    units, as one range of the units' records."""
+    from congvu.registers import rollups
+
+    usable, units = _rollup_units(register, records)
+    if not usable:
         return None
-    from congvu.registers.rollups import rollup_rows
+    month = as_of.replace(day=1)
+    if not detail and by in (None, "unit"):
+        rows = rollups.rollup_rows(register, month, units)
+        if rows is None:
+            return None
+        rows = [(unit, outcome, days, n, {}) for unit, outcome, days, n in rows]
+        if units is None:
+            return rows, rollups.live_parts(records, month)
+        return rows, [records.exclude(rollups.settled_before_q(month))]
+    rows = rollups.scorecard_rows(register, month, by, units)
+    if rows is None:
+        return None
+    names = ("n", *rollups.DETAIL_FIGURES)
+    rows = [
+        (grp, outcome, days, figures[0], dict(zip(names, figures, strict=True)))
+        for grp, outcome, days, *figures in rows
+    ]
+    return rows, [records.filter(rollups.scorecard_live_q(register, month))]
 
-    return rollup_rows(register, as_of.replace(day=1))
+
+def _add_rolled(register: str, counts: dict, outcome: str, n: int, figures: dict, detail: bool) -> None:
+    """Add a rollup row (records settled before the report date's month: in the report and done) to a
+    group's counts."""
+    counts["total"] += n
+    if outcome != "n":
+        counts["with_deadline"] += n
+    if outcome == "t":
+        counts["done_on_time"] += n
+    if not detail:
+        return
+    for key in _STAGES[register]:
+        for part in ("sum", "n"):
+            name = f"{key}_{part}"
+            counts[name] = (counts[name] or 0) + figures[name]
+    if register == "tasks":
+        for name in (
+            "quality_passed",
+            "quality_failed",
+            "quality_returned",
+            "returned_total",
+            "proactive_count",
+        ):
+            counts[name] = (counts[name] or 0) + figures[name]
+    elif outcome == "l":
+        counts["late_with_apology"] += figures["with_apology"]
 
 
 def _compute(
@@ -418,12 +464,7 @@ def _compute(
     register_model(register)  # validates the register
     group = _group_expression(register, by)
     rolled = _rolled_up(register, records, as_of, by, detail) if rollups else None
-    if rolled is None:
-        parts = [records]
-    else:  # the settled records come from the rollups; the rest, live, through the settle indexes
-        from congvu.registers.rollups import live_parts
-
-        parts = live_parts(records, as_of.replace(day=1))
+    parts = [records] if rolled is None else rolled[1]
     aggregates = _count_aggregates(register, as_of, detail)
     as_of_ordinal = ordinal_on(as_of)
     merged_counts: dict[Any, dict] = {}
@@ -439,6 +480,7 @@ def _compute(
         else:
             part_counts = list(_grouped(base, group).annotate(**aggregates))
         for counts in part_counts:
+            counts["grp"] = _group_key(by, counts["grp"])  # one key for every part and the rollups
             if counts["grp"] in merged_counts:
                 into = merged_counts[counts["grp"]]
                 for name in aggregates:
@@ -462,20 +504,17 @@ def _compute(
             else:
                 histograms[key][days] += n
 
-    for unit_id, outcome, late_days, n in rolled or ():  # settled before R's month: in the report, done
-        grp = unit_id if group is not None else None
-        counts = merged_counts.setdefault(grp, {"grp": grp, **dict.fromkeys(aggregates, 0)})
-        counts["total"] += n
-        if outcome != "n":
-            counts["with_deadline"] += n
-        if outcome == "t":
-            counts["done_on_time"] += n
-        elif outcome == "l":
-            late_counts[grp, 0] += n
+    # Settled before R's month: in the report, done.
+    for grp, outcome, late_days, n, figures in rolled[0] if rolled else ():
+        key = _group_key(by, grp) if group is not None else None
+        counts = merged_counts.setdefault(key, {"grp": key, **dict.fromkeys(aggregates, 0)})
+        _add_rolled(register, counts, outcome, n, figures, detail)
+        if outcome == "l":
+            late_counts[key, 0] += n
             if late_days is None:
-                unknown[grp] += n
+                unknown[key] += n
             else:
-                histograms[grp][late_days] += n
+                histograms[key][late_days] += n
     count_rows = list(merged_counts.values())
 
     rows = []
@@ -585,7 +624,9 @@ def _label_and_sort(by: str | None, rows: list[dict]) -> list[dict]:
 # --- Public API ------------------------------------------------------------------------------
 
 
-def compute_metrics(*, register: str, records: QuerySet, as_of: date, by: str | None = None) -> list[dict]:
+def compute_metrics(
+    *, register: str, records: QuerySet, as_of: date, by: str | None = None, rollups: bool = True
+) -> list[dict]:
     """The full scorecard figures of `records` (an already filtered and scoped Task or Dossier
     queryset) as of `as_of`, one row per group of `by` (None: one row).
 
@@ -593,8 +634,13 @@ def compute_metrics(*, register: str, records: QuerySet, as_of: date, by: str | 
     the records without that attribute), code, label, the counts `total` and BUCKETS, `on_time_rate`,
     `late_total`, `late_days_mean|median|max|unknown`, the stage means `<stage>_mean` (None where the
     stage does not apply to the register), quality and initiative figures. Rates are fractions 0..1
-    rounded to 4 places, means rounded to 2; see the module docstring for every definition."""
-    return _compute(register, records, as_of, by, detail=True)
+    rounded to 4 places, means rounded to 2; see the module docstring for every definition.
+
+    When `records` are the register's records of some units (or all of them) with no other condition,
+    the records settled before the report date's month come from the unit scorecards' rollups
+    (`congvu.registers.rollups`) and only the others are computed live — the same figures (tests
+    compare both); `rollups=False` computes everything live."""
+    return _compute(register, records, as_of, by, detail=True, rollups=rollups)
 
 
 def compute_buckets(

@@ -25,6 +25,7 @@ from congvu.metrics.engine import (
 )
 from congvu.org.models import Official, Unit
 from congvu.org.selectors import unit_with_predecessor_ids
+from congvu.registers.rollups import checked_once
 
 
 class UnitLookupError(LookupError):
@@ -326,9 +327,10 @@ def scorecard_figures(
             date_from=date_from,
             date_to=date_to,
         )
-        figures = {"summary": compute_metrics(register=register, records=records, as_of=as_of)}
-        for by in groupings:
-            figures[by] = compute_metrics(register=register, records=records, as_of=as_of, by=by)
+        with checked_once():  # the rollups' validity, checked once for the four computations
+            figures = {"summary": compute_metrics(register=register, records=records, as_of=as_of)}
+            for by in groupings:
+                figures[by] = compute_metrics(register=register, records=records, as_of=as_of, by=by)
         return figures
 
     params = {

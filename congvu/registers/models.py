@@ -504,10 +504,13 @@ class RegisterRollup(models.Model):
         ON_TIME = "t", _("Hoàn thành đúng hạn")
         LATE = "l", _("Hoàn thành quá hạn")
         NO_DEADLINE = "n", _("Không thời hạn")
+        OPEN = "o", _("Đang thực hiện")
 
     register = models.CharField(_("sổ"), max_length=10)
     unit_id = models.IntegerField(_("đơn vị"))  # the records' unit, not a relation: rebuilt, never edited
-    settled_month = models.DateField(_("tháng hoàn tất"))
+    # Empty for the open records (outcome "o"): counted per unit so that a list's total needs no COUNT
+    # of the register; no report date reads them as settled.
+    settled_month = models.DateField(_("tháng hoàn tất"), null=True)
     outcome = models.CharField(_("kết quả"), max_length=1, choices=Outcome.choices)
     late_days = models.IntegerField(_("số ngày làm việc chậm"), null=True)
     n = models.IntegerField(_("số bản ghi"))
@@ -515,10 +518,75 @@ class RegisterRollup(models.Model):
     class Meta:
         verbose_name = _("số liệu tổng hợp sẵn")
         verbose_name_plural = _("số liệu tổng hợp sẵn")
-        indexes = [models.Index(fields=["register", "settled_month"], name="rollup_register_month_idx")]
+        indexes = [
+            models.Index(fields=["register", "settled_month"], name="rollup_register_month_idx"),
+            # A unit's rows (its scorecard's buckets), and a list's total: the sum of `n`, read from
+            # the index alone.
+            models.Index(
+                fields=["register", "unit_id", "settled_month"],
+                include=["n"],
+                name="rollup_register_unit_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.register} {self.unit_id} {self.settled_month:%m/%Y} {self.outcome}: {self.n}"
+        month = f"{self.settled_month:%m/%Y}" if self.settled_month else "-"
+        return f"{self.register} {self.unit_id} {month} {self.outcome}: {self.n}"
+
+
+class ScorecardRollup(models.Model):
+    """A unit's full scorecard figures for its records settled in a month — counts, lateness, stage
+    durations, apology slips, quality and initiative — in one row per (unit, month settled, grouping,
+    group, outcome, working days late): the unit page's summary and its official, field and month
+    tables without reading the unit's settled records (`congvu.registers.rollups`).
+
+    Settled here also waits for the record's later stages (return of the result; a task's handling and
+    advice): a record is settled in the month of the latest of its dates, so that no report date on or
+    after that month changes any of its figures. `dim`: "s" one row for the unit (the summary, and the
+    rows per unit), "o" per official scored (`grp`), "f" per field (`grp`), "m" per month of receipt
+    (`grp_month`)."""
+
+    register = models.CharField(_("sổ"), max_length=10)
+    unit_id = models.IntegerField(_("đơn vị"))
+    settled_month = models.DateField(_("tháng hoàn tất"))
+    dim = models.CharField(_("cách nhóm"), max_length=1)
+    grp = models.IntegerField(_("nhóm"), null=True)
+    grp_month = models.DateField(_("tháng tiếp nhận"), null=True)
+    outcome = models.CharField(_("kết quả"), max_length=1, choices=RegisterRollup.Outcome.choices)
+    late_days = models.IntegerField(_("số ngày làm việc chậm"), null=True)
+    n = models.IntegerField(_("số bản ghi"))
+    # Of them, how many carry an apology slip (dossiers).
+    with_apology = models.IntegerField()
+    # Each stage duration as a sum of working days over the records where it is known, and their number
+    # (0 and 0 where it is not known or does not apply).
+    receipt_to_handling_sum = models.BigIntegerField()
+    receipt_to_handling_n = models.IntegerField()
+    handling_to_advice_sum = models.BigIntegerField()
+    handling_to_advice_n = models.IntegerField()
+    receipt_to_advice_sum = models.BigIntegerField()
+    receipt_to_advice_n = models.IntegerField()
+    receipt_to_completion_sum = models.BigIntegerField()
+    receipt_to_completion_n = models.IntegerField()
+    completion_to_return_sum = models.BigIntegerField()
+    completion_to_return_n = models.IntegerField()
+    # Tasks: the quality verdicts, the sum of the return counts, the tasks proposed by the agency.
+    quality_passed = models.IntegerField()
+    quality_failed = models.IntegerField()
+    quality_returned = models.IntegerField()
+    returned_total = models.BigIntegerField()
+    proactive_count = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("chỉ số đơn vị tổng hợp sẵn")
+        verbose_name_plural = _("chỉ số đơn vị tổng hợp sẵn")
+        indexes = [
+            models.Index(fields=["register", "unit_id", "dim", "settled_month"], name="scorecard_rollup_idx")
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.register} {self.unit_id} {self.settled_month:%m/%Y} {self.dim} {self.outcome}: {self.n}"
+        )
 
 
 class RollupState(models.Model):

@@ -13,7 +13,7 @@ import pytest
 from congvu.metrics.cache import data_version_bump
 from congvu.registers import imports, rollups
 from congvu.registers.imports import import_file
-from congvu.registers.models import RegisterRollup
+from congvu.registers.models import Dossier, RegisterRollup, ScorecardRollup
 from congvu.registers.tests.conftest import DOSSIER_HEADER, dossier, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -21,11 +21,10 @@ pytestmark = pytest.mark.django_db
 UNITS = ("T-SXD", "T-STP")
 
 
-def _d(code, unit="T-SXD", received="06/01/2025", due="20/01/2025", completed="17/01/2025"):
+def _d(code, unit="T-SXD", received="06/01/2025", due="20/01/2025", completed="17/01/2025", **extra):
     status = "Đã trả kết quả" if completed else ""
-    return dossier(
-        code, unit=unit, received=received, due=due, completed=completed, returned=completed, status=status
-    )
+    extra.setdefault("returned", completed)
+    return dossier(code, unit=unit, received=received, due=due, completed=completed, status=status, **extra)
 
 
 def _rows():
@@ -37,14 +36,20 @@ def _rows():
     )
 
 
-def _full():
+def _detail():
+    """The unit scorecards' rollup rows, every column but the id."""
+    columns = [f.attname for f in ScorecardRollup._meta.fields if f.attname != "id"]
+    return sorted(ScorecardRollup.objects.filter(register="dossiers").values_list(*columns), key=repr)
+
+
+def _full(read=_rows):
     """The rollups as a full rebuild makes them (the rebuild is undone: a savepoint)."""
     from django.db import transaction
 
     sid = transaction.savepoint()
     try:
         rollups.rollup_rebuild(register="dossiers")
-        return _rows()
+        return read()
     finally:
         transaction.savepoint_rollback(sid)
 
@@ -72,7 +77,7 @@ def test_a_record_moved_to_another_unit_and_month_by_a_reimport(personas, calend
     _run, rebuilt = _import(tmp_path, "a.csv", first)
     assert rebuilt == 1  # no rollups yet: built in full
     before = _rows()
-    assert before == _full() and len(before) == 3
+    assert before == _full() and len(before) == 4  # HS-4 open: the unit's row without a month
     second = [
         # HS-1 moves to the other unit, and now completes in March, on time
         _d("HS-1", unit="T-STP", received="06/01/2025", due="10/03/2025", completed="04/03/2025"),
@@ -91,8 +96,9 @@ def test_a_record_moved_to_another_unit_and_month_by_a_reimport(personas, calend
     by_unit = {(unit, month, outcome) for unit, month, outcome, _days, _n in after}
     assert (stp, date(2025, 3, 1), "t") in by_unit  # HS-1 in its new unit and month
     assert not any(unit == stp and outcome == "n" for unit, _m, outcome, _d, _n in after)  # HS-3 open
+    assert (stp, None, "o", None, 1) in after and not any(u == sxd and o == "o" for u, _m, o, _d, _n in after)
     assert (sxd, date(2025, 1, 1), "l") in by_unit  # HS-4, late by 4 days; HS-1's old row is gone
-    assert sum(n for *_rest, n in after if _rest[0] == sxd) == 2
+    assert sum(n for *_rest, n in after if _rest[0] == sxd) == 2  # HS-2 and HS-4, both done
     assert rollups.rollup_valid("dossiers")
 
 
@@ -122,7 +128,33 @@ def _random_row(rng: random.Random, code: str) -> list[str]:
     due = "" if rng.random() < 0.1 else f"{received + timedelta(days=rng.randint(0, 40)):%d/%m/%Y}"
     completed = None if rng.random() < 0.2 else received + timedelta(days=rng.randint(0, 70))
     done = f"{completed:%d/%m/%Y}" if completed else ""
-    return _d(code, unit=rng.choice(UNITS), received=f"{received:%d/%m/%Y}", due=due, completed=done)
+    # The result returned soon, or a month or more after the completion (settled later for the
+    # unit scorecard), or not yet.
+    returned = completed and completed + timedelta(days=rng.choice([0, 1, 3, 35, 80]))
+    return _d(
+        code,
+        unit=rng.choice(UNITS),
+        received=f"{received:%d/%m/%Y}",
+        due=due,
+        completed=done,
+        returned=f"{returned:%d/%m/%Y}" if returned and rng.random() < 0.9 else "",
+        apology="x" if rng.random() < 0.3 else "",
+    )
+
+
+def _figures_are_live(as_of: date) -> None:
+    """The engine's figures from the rollups equal the live ones: a unit's scorecard in every
+    grouping, and the ranking's buckets."""
+    from congvu.metrics.engine import GROUPINGS, compute_buckets, compute_metrics
+    from congvu.org.models import Unit
+
+    unit = Unit.objects.get(code=UNITS[0])
+    for records in (Dossier.objects.filter(unit=unit), Dossier.objects.all()):
+        for by in (None, *GROUPINGS):
+            kwargs = {"register": "dossiers", "records": records, "as_of": as_of, "by": by}
+            assert compute_metrics(**kwargs) == compute_metrics(rollups=False, **kwargs), (as_of, by)
+        kwargs = {"register": "dossiers", "records": records, "as_of": as_of, "by": "unit"}
+        assert compute_buckets(**kwargs) == compute_buckets(rollups=False, **kwargs), as_of
 
 
 def test_random_imports_keep_the_rollups_equal_to_a_full_rebuild(personas, calendar, tmp_path):
@@ -137,4 +169,8 @@ def test_random_imports_keep_the_rollups_equal_to_a_full_rebuild(personas, calen
         )
         assert rebuilt == 0
         assert _rows() == _full(), f"round {round_}"
+        assert _detail() == _full(_detail), f"round {round_}"
+        assert rollups.rollup_valid("dossiers")
+        for as_of in (date(2025, 3, 31), date(2025, 8, 15), date(2026, 1, 31)):
+            _figures_are_live(as_of)
         assert run.created_count + run.updated_count

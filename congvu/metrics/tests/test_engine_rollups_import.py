@@ -32,8 +32,13 @@ def test_an_import_rebuilds_the_rollups_in_its_transaction(personas, calendar, t
         (r.outcome, r.late_days, r.settled_month): r.n
         for r in RegisterRollup.objects.filter(register="dossiers")
     }
-    # HS-1 on time, HS-2 late: due Fri 10/01, completed Fri 17/01 → 13 14 15 16 17 ✓ = 5 working days.
-    assert rows_by_outcome == {("t", None, date(2025, 1, 1)): 1, ("l", 5, date(2025, 1, 1)): 1}
+    # HS-1 on time, HS-2 late: due Fri 10/01, completed Fri 17/01 → 13 14 15 16 17 ✓ = 5 working days;
+    # HS-3 open, counted in the unit's row without a month.
+    assert rows_by_outcome == {
+        ("t", None, date(2025, 1, 1)): 1,
+        ("l", 5, date(2025, 1, 1)): 1,
+        ("o", None, None): 1,
+    }
     (row,) = compute_buckets(register="dossiers", records=Dossier.objects.all(), as_of=date(2025, 3, 31))
     # HS-3 open, due 10/01: overdue by 13–24/01 (10) + Tết 27–31/01 ✗ + February (20) + March (21) = 51.
     assert (row["done_on_time"], row["done_late"], row["open_overdue"], row["late_days_max"]) == (1, 1, 1, 51)
