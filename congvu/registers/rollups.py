@@ -380,7 +380,8 @@ class RollupDelta:
         """Write the difference into the rollups and stamp them with the register's data version (call
         it after `data_version_bump`); the temporary tables are dropped. Returns the rollup rows of the
         ranking written."""
-        basic = _Merge(RegisterRollup._meta.db_table, self.name, ("n",), KEY_COLUMNS[:2] + KEY_COLUMNS[5:])
+        keys = KEY_COLUMNS[:2] + KEY_COLUMNS[5:]
+        basic = _Merge(RegisterRollup._meta.db_table, self.name, ("n",), keys, nullable=True)
         detail = _Merge(
             ScorecardRollup._meta.db_table, self.detail, ("n", *DETAIL_FIGURES), KEY_COLUMNS, "dim, "
         )
@@ -412,15 +413,26 @@ class _Merge:
     difference touches, replaced by their old figures plus the difference."""
 
     def __init__(
-        self, table: str, delta: str, figures: tuple[str, ...], keys: tuple[str, ...], dim: str = ""
+        self,
+        table: str,
+        delta: str,
+        figures: tuple[str, ...],
+        keys: tuple[str, ...],
+        dim: str = "",
+        nullable: bool = False,
     ) -> None:
         self.table, self.delta, self.figures, self.keys = table, delta, figures, keys
         self.order = f"ORDER BY unit_id, {dim}settled_month"  # a unit's rows together, as the index
-        # The open records' rows have no month: NULL matches NULL here.
+        # The open records' rows have no month: NULL matches NULL here, through a plain equality
+        # (an OR of two conditions would make the database compare every pair of rows).
+        target = f'"{table}"'
+        if nullable:
+            months = [f"COALESCE({name}.settled_month, '0001-01-01')" for name in ("d", target)]
+        else:
+            months = [f"{name}.settled_month" for name in ("d", target)]
         self.touched = (
-            f'EXISTS (SELECT 1 FROM "{delta}" d WHERE d.unit_id = "{table}".unit_id '
-            f'AND (d.settled_month = "{table}".settled_month '
-            f'OR (d.settled_month IS NULL AND "{table}".settled_month IS NULL)))'
+            f'EXISTS (SELECT 1 FROM "{delta}" d WHERE d.unit_id = {target}.unit_id '
+            f"AND {months[0]} = {months[1]})"
         )
         keys_sql = ", ".join(keys)
         sums = ", ".join(f"SUM({name}) AS {name}" for name in figures)
