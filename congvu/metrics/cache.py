@@ -98,11 +98,11 @@ def cached_figures(
 # Pages starting this close to the top are read with OFFSET: through the (received_on, id) index an
 # OFFSET of 5,000 costs ~2 ms (PostgreSQL, 2M dossiers), less than the seek's two cache round trips.
 NEAR_ROWS = 5_000
-# The rollups' sum reads every rollup row of the register (~60,000 for 2M dossiers: 30-70 ms whatever
-# the units), a COUNT reads the units' records through the (unit, …) index: for 2M dossiers over
-# 150 units, 1 unit 6 ms against 27, 5 units 28 against 29, 30 units 95 against 29. With more records
-# per unit the COUNT only grows, so the rollups answer from 3 units up.
-ROLLUP_MIN_UNITS = 3
+# The rollups' sum for some units reads their rows from the index `rollup_register_unit_idx` (unit,
+# INCLUDE n) alone, a COUNT reads the units' records through the (unit, …) index: at 1M dossiers over
+# 150 units (EXPLAIN ANALYZE, load ~4), 1 unit 0.26 ms against 6.5 ms, 30 units 3.1 ms; a unit's COUNT
+# grows with its records, its rollup rows with its months. So the rollups answer from one unit up.
+ROLLUP_MIN_UNITS = 1
 BOUNDARIES_KEPT = 200  # page boundaries remembered per list and data version
 
 
