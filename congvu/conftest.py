@@ -1,7 +1,12 @@
-"""Shared fixtures: personas for every role plus an outsider from another unit (STYLE §8)."""
+"""Shared fixtures: personas for every role plus an outsider from another unit (STYLE §8), and
+`shared_fixture`, which builds a fixture's rows once for consecutive tests that ask for it."""
 
+import copy
+import inspect
 import os
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -93,6 +98,7 @@ def pytest_runtest_teardown(item, nextitem):
     (`make test` is one `pytest -n 2`), and a rolled-back test after them must still find the
     calendar, the fields and the templates. `web/tests/test_zz_seed_survives.py` checks the result."""
     pytest_runtest_setup(item)
+    _next_item[0] = nextitem
     try:
         return (yield)
     finally:
@@ -246,6 +252,179 @@ def pytest_collection_modifyitems(items):
     )
 
 
+# --- Rows shared by consecutive tests: `shared_fixture` ----------------------------------------
+#
+# Most tests start on the same few rows (the personas, an inspection walked through its workflow, the
+# API's small world), and building them again for each test was a large part of the suite's time.
+# A fixture declared with `shared_fixture` is built once for a run of consecutive tests of one module
+# that ask for it, in a savepoint opened before the test's own transaction; each test gets deep copies
+# of the objects (as Django's setUpTestData does) and its own writes are rolled back as before. The
+# savepoints form a stack in the order pytest would build the fixtures: before each test the stack is
+# cut back to the fixtures the test asks for (so no test sees rows of a fixture it did not ask for)
+# and the missing ones are built on top. Transactional tests, tests without the database and the
+# first test of another module find the stack empty. When a fixture cannot be shared for a test (it
+# asks for a fixture that is not shared, like `settings`), it is built inside the test as before.
+
+
+@dataclass
+class _Level:
+    fixture: object  # the shared fixture function built at this level
+    atomic: object  # its savepoint, entered after the levels below
+    values: dict  # fixture function → value, for this level and those below, copied after the build
+
+
+@dataclass
+class _SharedRows:
+    levels: list = field(default_factory=list)
+    item: object = None  # the test the stack was last fitted to
+    memo: dict = field(default_factory=dict)  # that test's deep-copy memo: one copy of each object
+
+
+_BUILDERS: dict = {}  # fixture function → the decorated function that builds the rows
+_shared = _SharedRows()
+
+
+def shared_fixture(build):
+    """A function-scoped fixture whose rows are built once for consecutive tests (see above). `build`
+    may ask only for `db` and other shared fixtures, must return objects that `copy.deepcopy` copies,
+    and must write no files (a build that writes into MEDIA_ROOT fails)."""
+    names = list(inspect.signature(build).parameters)
+
+    def fixture(request, **deps):
+        level = _shared.levels[-1] if _shared.levels and _shared.item is request.node else None
+        if level is None or fixture not in level.values:
+            return build(**deps)
+        return copy.deepcopy(level.values[fixture], _shared.memo)
+
+    fixture.__name__ = fixture.__qualname__ = build.__name__
+    fixture.__doc__ = build.__doc__
+    fixture.__module__ = build.__module__
+    param = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    fixture.__signature__ = inspect.Signature(
+        [inspect.Parameter(name, param) for name in ("request", *[n for n in names if n != "request"])]
+    )
+    _BUILDERS[fixture] = build
+    return pytest.fixture(fixture)
+
+
+def _wanted(item) -> list:
+    """The shared fixtures `item` asks for, in the order pytest builds them, without those that ask
+    for a fixture that is not shared (they are built inside the test). pytest's fixture closure of
+    the item (`_fixtureinfo`) says which definition each name resolves to; without it nothing is
+    shared and every fixture is built inside its test, as before."""
+    if item.get_closest_marker("transactional") is not None:
+        return []
+    defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", None) or {}
+    order: list = []
+    refused: set = set()
+
+    def visit(name) -> object | None:
+        fixturedef = (defs.get(name) or [None])[-1]
+        func = getattr(fixturedef, "func", None)
+        if func not in _BUILDERS or func in refused:
+            return None
+        if func not in order:
+            deps = [n for n in fixturedef.argnames if n not in ("request", "db")]
+            if name in deps or any(visit(dep) is None for dep in deps):
+                refused.add(func)
+                return None
+            order.append(func)
+        return func
+
+    for name in item.fixturenames:
+        visit(name)
+    return order
+
+
+def _resolve(item, name):
+    return item._fixtureinfo.name2fixturedefs[name][-1].func
+
+
+def _cut(wanted: list) -> None:
+    """Roll back the levels above the longest common prefix of the stack and `wanted`."""
+    from django.db import connection, transaction
+
+    keep = 0
+    while keep < min(len(wanted), len(_shared.levels)) and _shared.levels[keep].fixture is wanted[keep]:
+        keep += 1
+    while len(_shared.levels) > keep:
+        level = _shared.levels.pop()
+        if not connection.atomic_blocks or connection.atomic_blocks[-1] is not level.atomic:
+            raise RuntimeError("a shared fixture's savepoint is not the innermost transaction")
+        transaction.set_rollback(True)
+        level.atomic.__exit__(None, None, None)
+
+
+def _fit(item) -> None:
+    """Before the test's transaction opens: the stack holds exactly the shared fixtures it asks for."""
+    from django.db import connection, transaction
+
+    wanted = _wanted(item)
+    _cut(wanted)
+    if connection.in_atomic_block and not _shared.levels:
+        wanted = []  # someone else's transaction (a module's demo build): build inside the test
+    values = copy.deepcopy(_shared.levels[-1].values) if _shared.levels else {}
+    for func in wanted[len(_shared.levels) :]:
+        build = _BUILDERS[func]
+        kwargs = {
+            name: None if name == "db" else values[_resolve(item, name)]
+            for name in inspect.signature(build).parameters
+        }
+        atomic = transaction.atomic()
+        atomic._from_testcase = True  # a durable block in a test still nests (Django's TestCase)
+        atomic.__enter__()
+        _shared.levels.append(_Level(func, atomic, {}))
+        try:
+            values[func] = _build_without_files(build, kwargs)
+        except BaseException:
+            _cut(wanted[: len(_shared.levels) - 1])
+            raise
+        _shared.levels[-1].values = copy.deepcopy(values)
+    _shared.item = item
+    _shared.memo = {}
+
+
+def _build_without_files(build, kwargs):
+    """The build, with MEDIA_ROOT in an empty folder that must stay empty: a test's MEDIA_ROOT is its
+    own temporary folder, where files written by a shared build would be missing."""
+    from django.test import override_settings
+
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        value = build(**kwargs)
+        if any(Path(media).iterdir()):
+            raise RuntimeError(f"{build.__name__} writes files: it cannot be a shared_fixture")
+    return value
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """The stack is fitted just before pytest-django opens the test's transaction (its
+    `_django_db_helper` fixture; `django_db_setup`, which it asks for, is there by then)."""
+    if fixturedef.argname == "_django_db_helper" and hasattr(request.node, "fixturenames"):
+        from pytest_django.plugin import blocking_manager_key
+
+        with request.config.stash[blocking_manager_key].unblock():
+            _fit(request.node)
+    return (yield)
+
+
+_next_item: list = [None]
+
+
+def pytest_fixture_post_finalizer(fixturedef, request):
+    """After the test's transaction is rolled back: levels the next test does not ask for go, all of
+    them before another module, before a test without the database and at the end of the run."""
+    if fixturedef.argname != "_django_db_helper" or not _shared.levels:
+        return
+    nextitem = _next_item[0]
+    same_module = nextitem is not None and nextitem.path == request.node.path
+    from pytest_django.plugin import blocking_manager_key
+
+    with request.config.stash[blocking_manager_key].unblock():
+        _cut(_wanted(nextitem) if same_module else [])
+    _shared.item = None
+
+
 @dataclass
 class Personas:
     unit: object  # the unit under inspection (a department)
@@ -274,7 +453,7 @@ def make_user(username, role, unit=None, **extra):
     )
 
 
-@pytest.fixture
+@shared_fixture
 def personas(db):
     from congvu.org.services import unit_create
 

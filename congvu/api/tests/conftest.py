@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from congvu.api.services import token_create
+from congvu.conftest import shared_fixture
 from congvu.inspections import services as insp
 from congvu.inspections.models import Inspection
 from congvu.org.models import Field
@@ -147,7 +148,7 @@ def _build(personas, unit, prefix, fld, reporter) -> dict:
     }
 
 
-@pytest.fixture
+@shared_fixture
 def world(personas) -> World:
     fld = Field.objects.create(code="XD-API", name="Xây dựng (API)")
     tokens = {}

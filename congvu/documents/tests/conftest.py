@@ -4,8 +4,7 @@ with its published commitment, findings and recommendations."""
 
 from datetime import date
 
-import pytest
-
+from congvu.conftest import shared_fixture
 from congvu.documents import services as doc_services
 from congvu.documents.contexts import Target
 from congvu.documents.kinds import INSPECTION, PLAN, YEAR
@@ -22,7 +21,7 @@ fill_checklists = insp_conftest.fill_checklists
 to_on_site = insp_conftest.to_on_site
 
 
-@pytest.fixture
+@shared_fixture
 def issuer(personas):
     from congvu.org.services import unit_create
 
@@ -42,7 +41,7 @@ def issuer(personas):
     )
 
 
-@pytest.fixture
+@shared_fixture
 def full_inspection(personas, leaders, inspection):
     """The scheduled inspection on site, its checklists filled (head and deputy figures frozen), one
     document request, a sample committed, a confirmed finding and a recommendation with a deadline."""
@@ -100,7 +99,7 @@ def year_target(year: int) -> Target:
     return Target(YEAR, year=year)
 
 
-@pytest.fixture
+@shared_fixture
 def decision_draft(personas, issuer, inspection):
     return doc_services.document_draft_open(
         actor=personas.lead, kind="decision", target=inspection_target(inspection)

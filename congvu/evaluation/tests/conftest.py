@@ -2,13 +2,12 @@
 
 from datetime import date
 
-import pytest
-
+from congvu.conftest import shared_fixture
 from congvu.evaluation.models import RuleSetAssignment
 from congvu.org.models import Appointment, Field, Official
 
 
-@pytest.fixture
+@shared_fixture
 def people(personas):
     """Officials of personas.unit (head, deputy in charge of construction, two staff) and one official
     of the other unit, appointed since 2020."""
@@ -34,7 +33,7 @@ def people(personas):
     return made
 
 
-@pytest.fixture
+@shared_fixture
 def nd335_2026(db):
     """2026 công chức rated under Decree 335, stored as data (independent of the code default)."""
     return RuleSetAssignment.objects.create(year=2026, staff_type="civil_servant", rule_set="nd335_2025")
@@ -61,7 +60,7 @@ def make_task(
     )
 
 
-@pytest.fixture
+@shared_fixture
 def q1_tasks(personas, people):
     """Q1/2026 tasks of the staff member, counted by hand in test_sheets_generate."""
     from datetime import date as d
@@ -139,7 +138,7 @@ def approved_sheet(official, unit, number, total, position="Chuyên viên", stat
     )
 
 
-@pytest.fixture
+@shared_fixture
 def seven(personas):
     """Seven staff of the unit; A has two quarters (92 and 98: mean 95)."""
     people = []

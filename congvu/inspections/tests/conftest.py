@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from congvu.conftest import shared_fixture
 from congvu.inspections import services
 from congvu.org.models import Appointment, Field, Official
 
@@ -23,7 +24,7 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
+@shared_fixture
 def leaders(personas):
     """The head and a deputy (fields: construction) of the inspected unit during the period."""
     construction = Field.objects.create(code="XD", name="Xây dựng")
@@ -47,7 +48,7 @@ def leaders(personas):
     }
 
 
-@pytest.fixture
+@shared_fixture
 def plan(personas):
     plan = services.plan_create(
         actor=personas.inspector, year=2025, title="Kế hoạch kiểm tra công vụ năm 2025"
@@ -64,7 +65,7 @@ def plan(personas):
     return services.plan_approve(actor=personas.lead, plan=plan)
 
 
-@pytest.fixture
+@shared_fixture
 def inspection(personas, plan):
     """A scheduled inspection, decided, with the inspector as a member and the lead as head of team."""
     item = plan.items.get()
@@ -81,7 +82,7 @@ def inspection(personas, plan):
     return insp
 
 
-@pytest.fixture
+@shared_fixture
 def surprise(personas):
     insp = services.inspection_create(
         actor=personas.lead,

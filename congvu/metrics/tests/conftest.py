@@ -8,7 +8,7 @@ Saturday 26/04)."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import pytest
+from congvu.conftest import shared_fixture
 
 R = date(2025, 5, 5)
 
@@ -50,7 +50,7 @@ def install_calendar() -> None:
     WorkdayOrdinal.objects.bulk_create(rows)
 
 
-@pytest.fixture
+@shared_fixture
 def calendar(db):
     install_calendar()
 
@@ -100,7 +100,7 @@ def _dossier(unit, code, field, received, due=None, completed=None, **extra):
     )
 
 
-@pytest.fixture
+@shared_fixture
 def world(personas, calendar):
     """The records of the hand-counted tests (letters as in the tests' comments)."""
     from congvu.org.models import Field, UnitLineage

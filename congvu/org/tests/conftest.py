@@ -8,7 +8,7 @@ heads the other unit (T-STP)."""
 from dataclasses import dataclass
 from datetime import date
 
-import pytest
+from congvu.conftest import shared_fixture
 
 MERGER = date(2025, 3, 1)
 
@@ -31,7 +31,7 @@ class Org:
     cuong_dep: object
 
 
-@pytest.fixture
+@shared_fixture
 def org(personas):
     from congvu.org.models import Field
     from congvu.org.services import appointment_create, official_create, unit_create, unit_lineage_record

@@ -1,8 +1,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-import pytest
-
+from congvu.conftest import shared_fixture
 from congvu.evaluation.services import discipline_record, year_result_decide
 from congvu.org.models import Appointment
 from congvu.org.services import official_create
@@ -27,7 +26,7 @@ def _official(code, name, birth, sex):
     return official_create(actor="test", code=code, full_name=name, birth_date=birth, sex=sex)
 
 
-@pytest.fixture
+@shared_fixture
 def planned(personas):
     """Sở Xây dựng: a head; a deputy (woman, born 05/1975) planned head for 2031–2036 with good years;
     a staff member planned deputy with a "hoàn thành" year and a reprimand in force. Sở Tư pháp: one

@@ -4,8 +4,7 @@ computed (not decided) 2025 year result for the head."""
 
 from datetime import date
 
-import pytest
-
+from congvu.conftest import shared_fixture
 from congvu.inspections import services as inspections
 from congvu.inspections.tests.conftest import (  # noqa: F401  (fixtures)
     _media_in_tmp,
@@ -18,7 +17,7 @@ from congvu.sampling import services as sampling
 from congvu.sampling.tests.conftest import make_dossiers, make_sample
 
 
-@pytest.fixture
+@shared_fixture
 def concluded(personas, surprise, leaders):  # noqa: F811
     lead, inspector = personas.lead, personas.inspector
     move(lead, surprise, "decided")
@@ -116,7 +115,7 @@ def concluded(personas, surprise, leaders):  # noqa: F811
     }
 
 
-@pytest.fixture
+@shared_fixture
 def head_year_result(personas, leaders):  # noqa: F811
     from congvu.evaluation.models import YearResult
 
@@ -130,7 +129,7 @@ def head_year_result(personas, leaders):  # noqa: F811
     )
 
 
-@pytest.fixture
+@shared_fixture
 def report(personas, concluded, head_year_result):
     from congvu.proposals import services
 

@@ -9,8 +9,9 @@ import csv
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import pytest
 import xlsxwriter
+
+from congvu.conftest import shared_fixture
 
 MERGER = date(2025, 3, 1)
 
@@ -63,7 +64,7 @@ class Org:
     nam_there: object
 
 
-@pytest.fixture
+@shared_fixture
 def org(personas):
     from congvu.org.models import Field
     from congvu.org.services import appointment_create, official_create, unit_create, unit_lineage_record

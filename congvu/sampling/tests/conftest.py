@@ -3,8 +3,7 @@ and tasks in three fields (plus records that must stay out of the population).""
 
 from datetime import date, timedelta
 
-import pytest
-
+from congvu.conftest import shared_fixture
 from congvu.inspections.models import Inspection, TeamMember
 from congvu.org.models import Field, Unit, UnitLineage
 from congvu.registers.models import Dossier, Task
@@ -42,7 +41,7 @@ def make_dossiers(
     return Dossier.objects.bulk_create(rows)
 
 
-@pytest.fixture
+@shared_fixture
 def inspection(personas):
     """A surprise inspection of the personas' unit, on site, with the lead as head of team and the
     inspector as a member (rows made directly: only the inspection models are needed here)."""
@@ -61,7 +60,7 @@ def inspection(personas):
     return insp
 
 
-@pytest.fixture
+@shared_fixture
 def other_inspection(personas):
     insp = Inspection.objects.create(
         kind="surprise",
@@ -75,7 +74,7 @@ def other_inspection(personas):
     return insp
 
 
-@pytest.fixture
+@shared_fixture
 def records(personas):
     """Dossiers of the unit in three fields, one field partly at a predecessor unit; records of another
     unit and outside the period that must not enter the population."""
@@ -115,7 +114,7 @@ def make_sample(personas, inspection, **kwargs):
     return services.sample_create(**params)
 
 
-@pytest.fixture
+@shared_fixture
 def drawn(personas, inspection, records):
     sample = make_sample(personas, inspection)
     return services.sample_draw(actor=personas.inspector, sample=sample)
