@@ -234,7 +234,7 @@ def officials(request):
             "form": OfficialForm() if request.user.has_role(*ORG_ADMIN) else None,
         }
 
-    if request.htmx:  # the search as one types: the table alone
+    if request.htmx and not request.htmx.history_restore_request:  # the search as one types: the table
         table = cached_body(
             request, name="officials-table", template="org/_officials_table.html", context=context
         )

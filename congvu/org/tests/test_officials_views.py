@@ -39,6 +39,16 @@ def test_htmx_search_returns_only_the_table(client, org):
     assert "Lê Văn Dũng" in body and "<html" not in body
 
 
+def test_going_back_to_a_pushed_search_gets_the_whole_page(client, org):
+    """htmx asks for a pushed URL it no longer holds (back, after its history cache) with both headers:
+    the answer must be the page, not the table alone."""
+    client.force_login(org.personas.inspector)
+    body = client.get(
+        LIST, {"q": "dung"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    ).content.decode()
+    assert "Lê Văn Dũng" in body and "<html" in body
+
+
 def test_outsider_list_shows_only_their_officials(client, org):
     client.force_login(org.personas.outsider)
     body = client.get(LIST).content.decode()
