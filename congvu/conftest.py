@@ -217,7 +217,134 @@ def pytest_configure(config):
     BaseDatabaseCreation.deserialize_db_from_string = _deserialize_in_batches(
         BaseDatabaseCreation.deserialize_db_from_string
     )
-    BaseDatabaseCreation.create_test_db = _mark_seed_intact(BaseDatabaseCreation.create_test_db)
+    BaseDatabaseCreation.create_test_db = _mark_seed_intact(
+        _migrated_copy_reused(BaseDatabaseCreation.create_test_db)
+    )
+
+
+# --- The migrated SQLite test database, kept between runs ---------------------------------------
+#
+# Applying the 97 migrations to each worker's in-memory database costs ~10 s of CPU (most of it
+# Django rendering the migration states, not SQL). The database as migrated is a function of the
+# migration files, of the project modules they import (data migrations seed the calendar, the
+# fields, the templates), of the models (content types and permissions) and of the versions of
+# Django and SQLite: a copy is kept in var/test-db/, named after a hash of all of these, and copied
+# into the in-memory database instead of migrating when the hash is the same. Any change to one of
+# these files gives another name and a real migration (which keeps the new copy). Only the SQLite
+# in-memory database; PostgreSQL always migrates.
+
+TEST_DB_CACHE = Path(__file__).resolve().parent.parent / "var" / "test-db"
+
+
+def _project_imports(path: str) -> set[str]:
+    """Files of the congvu modules that the file at `path` imports (absolute imports only)."""
+    import ast
+    import importlib.util
+
+    found = set()
+    for node in ast.walk(ast.parse(Path(path).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        for name in names:
+            if name.partition(".")[0] != "congvu":
+                continue
+            try:
+                spec = importlib.util.find_spec(name)
+            except (ImportError, ValueError):
+                continue
+            if spec and spec.origin and spec.origin.endswith(".py"):
+                found.add(spec.origin)
+    return found
+
+
+def _migrated_database_key(connection) -> str:
+    """The hash that names the copy: every migration file of every installed app, the congvu modules
+    they import (transitively), every congvu models module, the apps and the versions."""
+    import hashlib
+    import sqlite3
+    import sys
+
+    import django
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    files = {sys.modules[migration.__module__].__file__ for migration in loader.disk_migrations.values()}
+    for app in apps.get_app_configs():
+        if app.models_module is not None:
+            files.add(app.models_module.__file__)
+    todo = [f for f in files if "congvu" in Path(f).parts]
+    while todo:
+        for imported in _project_imports(todo.pop()) - files:
+            files.add(imported)
+            todo.append(imported)
+    digest = hashlib.sha256()
+    for value in (django.__version__, sqlite3.sqlite_version, sys.version, connection.vendor):
+        digest.update(f"{value}\n".encode())
+    digest.update(repr([app.name for app in apps.get_app_configs()]).encode())
+    for path in sorted(files):
+        digest.update(f"{path}\n".encode())
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _migrated_copy_reused(original):
+    def create_test_db(self, *args, **kwargs):
+        from django.core import management
+
+        connection = self.connection
+        if connection.vendor != "sqlite" or not self.is_in_memory_db(self._get_test_db_name()):
+            return original(self, *args, **kwargs)
+        migrate = management.call_command
+        copy_path = TEST_DB_CACHE / f"{_migrated_database_key(connection)}.sqlite3"
+
+        def call_command(name, *a, **kw):
+            if name != "migrate" or kw.get("database", "default") != connection.alias:
+                return migrate(name, *a, **kw)
+            connection.ensure_connection()
+            if copy_path.exists():
+                import sqlite3
+
+                with connection.wrap_database_errors:
+                    source = sqlite3.connect(copy_path)
+                    try:
+                        source.backup(connection.connection)
+                    finally:
+                        source.close()
+                return None
+            result = migrate(name, *a, **kw)
+            _keep_copy(connection, copy_path)
+            return result
+
+        management.call_command = call_command
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            management.call_command = migrate
+
+    return create_test_db
+
+
+def _keep_copy(connection, copy_path: Path) -> None:
+    """The migrated database written beside the others' (replacing older copies), atomically: two
+    workers may write the same copy at once."""
+    import sqlite3
+
+    TEST_DB_CACHE.mkdir(parents=True, exist_ok=True)
+    partial = copy_path.with_suffix(f".{os.getpid()}.partial")
+    target = sqlite3.connect(partial)
+    try:
+        connection.connection.backup(target)
+    finally:
+        target.close()
+    os.replace(partial, copy_path)
+    for old in TEST_DB_CACHE.glob("*.sqlite3"):
+        if old != copy_path and old.stat().st_mtime < copy_path.stat().st_mtime - 3600:
+            old.unlink(missing_ok=True)
 
 
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
