@@ -413,7 +413,7 @@ def _rolled_up(register: str, records: QuerySet, as_of: date, by: str | None, de
         rows = [(unit, outcome, days, n, {}) for unit, outcome, days, n in rows]
         if units is None:
             return rows, rollups.live_parts(records, month)
-        return rows, [records.exclude(rollups.settled_before_q(month))]
+        return rows, [rollups.unit_live_part(records, register, month, detail=False)]
     rows = rollups.scorecard_rows(register, month, by, units)
     if rows is None:
         return None
@@ -422,7 +422,9 @@ def _rolled_up(register: str, records: QuerySet, as_of: date, by: str | None, de
         (grp, outcome, days, figures[0], dict(zip(names, figures, strict=True)))
         for grp, outcome, days, *figures in rows
     ]
-    return rows, [records.filter(rollups.scorecard_live_q(register, month))]
+    if units is None:
+        return rows, [records.filter(rollups.scorecard_live_q(register, month))]
+    return rows, [rollups.unit_live_part(records, register, month, detail=True)]
 
 
 def _add_rolled(register: str, counts: dict, outcome: str, n: int, figures: dict, detail: bool) -> None:

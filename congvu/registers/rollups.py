@@ -42,7 +42,7 @@ from django.db.models import Case, CharField, Count, DateField, F, Q, QuerySet, 
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 
-from congvu.registers.models import Dossier, RegisterRollup, RollupState, ScorecardRollup, Task
+from congvu.registers.models import Dossier, RegisterRollup, RollupState, ScorecardRollup, Task, settle_on
 
 OUTCOMES = RegisterRollup.Outcome
 
@@ -166,6 +166,15 @@ def scorecard_live_q(register: str, month: date) -> Q:
     for name in LATER_STAGES[register]:
         live |= Q(**{f"{name}__gte": month})
     return live
+
+
+def unit_live_part(records, register: str, month: date, *, detail: bool):
+    """Of `records` restricted to some units, those a report of `month` (its first day) computes
+    live: not settled for the unit scorecard before it (`detail`), or for the buckets (a subset: a
+    later stage does not hold back a record's buckets). Read as one range of each unit's records in
+    `*_unit_settle_idx` (`settle_on`), the buckets' narrower condition checked on the index entries."""
+    live = records.alias(settle_on=settle_on(LATER_STAGES[register])).filter(settle_on__gte=month)
+    return live if detail else live.exclude(settled_before_q(month))
 
 
 def _detail_values(register: str) -> tuple[dict, dict[str, str]]:

@@ -196,3 +196,33 @@ def test_after_a_register_edit_the_figures_stay_the_live_ones(scored):
         assert rolled == compute_metrics(
             register="dossiers", records=records, as_of=as_of, by=by, rollups=False
         )
+
+
+@pytest.mark.parametrize("detail", [True, False])
+def test_a_units_live_part_is_read_through_its_settle_index(scored, detail):
+    """The live part of a unit's figures filters on the same expression `dossier_unit_settle_idx`
+    indexes (`settle_on`): change one without the other and the database no longer reads the unit's
+    live records as one range of that index, but scans all of them. Asked of each database's planner,
+    the unit's other indexes dropped for the question (and put back: DDL is transactional in both),
+    as the test table is too small for an index to win on its merits."""
+    from django.db import connection, transaction
+
+    records = Dossier.objects.filter(unit=scored[0])
+    live = rollups.unit_live_part(records, "dossiers", date(2025, 12, 1), detail=detail)
+    sql, params = live.order_by().values("received_on", "due_on", "completed_on").query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DROP INDEX dossier_metrics_idx")
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    if connection.vendor == "postgresql":
+        # The range is on the expression (an Index Cond, not a filter over the unit's entries), and
+        # every column the engine reads is in the index.
+        assert "Index Only Scan using dossier_unit_settle_idx" in plan, plan
+        assert "Index Cond: ((unit_id = " in plan and "END) >= " in plan.split("Index Cond:")[1], plan
+    else:
+        assert "USING INDEX dossier_unit_settle_idx (unit_id=? AND <expr>>?)" in plan, plan
