@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from congvu.conftest import shared_fixture
 from congvu.core.models import AuditEvent
 from congvu.inspections import services
 from congvu.inspections.models import ChecklistItem
@@ -16,7 +17,7 @@ from congvu.org.models import Appointment, Official
 from congvu.registers.models import Dossier, Task
 
 
-@pytest.fixture
+@shared_fixture
 def weekdays(db):
     """A plain Monday–Friday ordinal table for 2024–2026, so lateness is in working days."""
     from congvu.workdays.models import WorkdayOrdinal
@@ -45,7 +46,7 @@ def _task(unit, code, received, due=None, completed=None, **extra):
     )
 
 
-@pytest.fixture
+@shared_fixture
 def records(personas, leaders):
     unit, xd, qh = personas.unit, leaders["construction"], leaders["planning"]
     t = {
@@ -104,7 +105,7 @@ def records(personas, leaders):
     return {"tasks": t, "dossiers": d}
 
 
-@pytest.fixture
+@shared_fixture
 def sheets(personas, surprise, leaders, records, weekdays):
     move(personas.lead, surprise, "decided")
     move(personas.inspector, surprise, "on_site")
