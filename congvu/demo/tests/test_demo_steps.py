@@ -1,5 +1,13 @@
-"""The demo province: Vĩnh Long after 1 Jul 2025, the former Trà Vinh / Bến Tre / Vĩnh Long before."""
+"""The demo's steps one by one. The organisation step: the demo province, Vĩnh Long after 1 Jul 2025,
+the former Trà Vinh / Bến Tre / Vĩnh Long before. Then the inspections step and the planning step,
+each alone on the organisation step's build, as `build_demo` would run them after it.
 
+The organisation step is the slow part: it is built three times for the whole module (the
+determinism check needs two builds of one seed and one of another), and the inspections and
+planning tests start from a copy of the context of the build the tests read (its random generator
+where the step left it), in their own savepoint, instead of building the organisation again."""
+
+import copy
 import random
 from dataclasses import dataclass
 from datetime import date
@@ -9,12 +17,20 @@ from django.db import transaction
 
 from congvu.accounts.demo import DEMO_ACCOUNTS
 from congvu.accounts.models import User
+from congvu.core.audit import audit_verify
+from congvu.demo import inspections as demo_inspections
 from congvu.demo import org as demo_org
+from congvu.demo import planning as demo_planning
 from congvu.demo.builder import DemoContext
+from congvu.inspections.models import Inspection, InspectionPlan, StatusChange
+from congvu.inspections.selectors import inspection_list
+from congvu.inspections.workflow import STATUSES
 from congvu.org.models import Appointment, Unit, UnitLineage
 from congvu.org.selectors import official_in_charge, unit_head_on, unit_predecessor_ids, unit_tree_on
+from congvu.planning.models import PlanningEntry
+from congvu.planning.selectors import check_entries
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # slow: handed out with the first files
 TODAY = date(2026, 11, 28)
 
 
@@ -152,3 +168,45 @@ def test_demo_has_leaders_on_every_side_of_the_merger(built):
 def test_demo_is_deterministic_for_a_seed(built):
     assert built.fingerprints[1] == built.fingerprint_kept
     assert built.fingerprints[1] != built.fingerprints[8]
+
+
+def _after_the_organisation_step(built) -> DemoContext:
+    """The context as `demo_org.build` leaves it for the next step, the kept build's rows in the
+    database: what a fresh context of seed 1 holds after that step alone."""
+    ctx = copy.deepcopy(built.ctx)
+    assert ctx.rng.getstate() == built.ctx.rng.getstate() and ctx.seed == 1
+    return ctx
+
+
+def test_demo_has_inspections_in_every_state_for_the_demo_units(built):
+    """The inspections step: plans and inspections in every state, built through the services,
+    including the units of the demo accounts; each unit sees its own inspections only."""
+    ctx = _after_the_organisation_step(built)
+    demo_inspections.build(ctx)
+    assert set(Inspection.objects.values_list("status", flat=True)) == set(STATUSES)
+    assert set(InspectionPlan.objects.values_list("status", flat=True)) == {"draft", "approved"}
+    sxd, xa = (User.objects.get(username=u) for u in ("daumoi.sxd", "daumoi.xa"))
+    mine = inspection_list(fetched_by=sxd)
+    assert mine.count() == 2  # the scheduled one in remediation and the surprise one on site
+    assert {i.unit_id for i in mine} == {sxd.unit_id}
+    assert [i.status for i in inspection_list(fetched_by=xa)] == ["notified"]
+    closed = Inspection.objects.get(status="closed")
+    assert StatusChange.objects.filter(inspection=closed).count() == 8
+    assert closed.checklists.filter(subject="head").exists()
+    assert audit_verify().ok
+
+
+def test_demo_plans_the_departments_deputies_and_specialists_with_flags(built):
+    # Only the organisation step before it: without the evaluation step there are no specialists with
+    # classifications, so the classification condition is unknown, never invented.
+    ctx = _after_the_organisation_step(built)
+    demo_planning.build(ctx)
+    entries = list(PlanningEntry.objects.filter(unit__code="VL-SXD").select_related("official", "unit"))
+    heads = [e for e in entries if e.role == "head"]
+    deputies = [e for e in entries if e.role == "deputy"]
+    assert heads and 1 <= len(deputies) <= 2  # specialists: the evaluation step's, else whoever is in post
+    assert all(e.official.birth_date and e.official.sex for e in entries)
+    checks = check_entries(entries, on=demo_planning.REVIEW)
+    oldest = min(heads, key=lambda e: e.official.birth_date)
+    assert {f.code: f.status for f in checks[oldest.pk].flags}["age"] == "khong_dat"  # born 1968–1970
+    assert all({f.code: f.status for f in checks[e.pk].flags}["classification"] == "chua_ro" for e in entries)
