@@ -11,7 +11,8 @@ the engine (`congvu.metrics.engine.compute_buckets`) adds up the rows settled be
 computes only the rest live, against R: the open records, those completed in R's month or later, and
 the (invalid) ones completed before their receipt — found through the indexes `*_settle_idx`
 (completed_on first) and `*_completed_early_idx`, so the live part reads a few percent of the table,
-index only; for some units only (a unit's figures), as one range of the units' records.
+index only; for some units only (a unit's figures), as one range of each unit's entries in
+`dossier_unit_settle_idx`, which orders them by the day they settle (`unit_live_part`).
 
 `ScorecardRollup` does the same for a unit's full scorecard (`compute_metrics`): besides the counts,
 the sums and numbers of each stage duration, apology slips, quality verdicts, return counts and
