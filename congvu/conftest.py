@@ -4,6 +4,7 @@
 import copy
 import inspect
 import os
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,14 @@ import pytest
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Compiled bytecode is kept (in the __pycache__ folders git ignores) even where the environment says
+# not to (PYTHONDONTWRITEBYTECODE, set in some containers): without it every process of the run (the
+# xdist workers, which start after this file is read, and the `congvu` processes tests start)
+# compiles the project again and pytest rewrites the asserts of ~450 test modules again, ~8 s of CPU
+# per worker, a third of collecting the suite.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 PASSWORD = "congvu-test-pw-9"
 CHROMIUM = "/usr/bin/chromium"
@@ -266,7 +275,6 @@ def _migrated_database_key(connection) -> str:
     they import (transitively), every congvu models module, the apps and the versions."""
     import hashlib
     import sqlite3
-    import sys
 
     import django
     from django.apps import apps
