@@ -290,10 +290,12 @@ def measure_list(user) -> dict:
     dossier_count = re.compile(
         r'COUNT\(\*\).* FROM "registers_dossier"'
     )  # the page's other counts are of small tables
+    # Pages 2 and 2000 three times each as three neighbouring pages (a page's body, once rendered, is
+    # cached: the same page again would measure the cache).
     visits = [("page 1, first visit", 1)] * FIRST_VISITS + [
         ("page 1 again", 1),
-        ("page 2", 2),
-        ("page 2000", 2000),
+        *(("page 2", page) for page in (2, 3, 4)),
+        *(("page 2000", page) for page in (2000, 1999, 1998)),
     ]
     out = []
     for label, page in visits:
@@ -387,6 +389,10 @@ def _ms(values) -> str:
     return f"{values:,.0f} ms"
 
 
+def _list(values) -> list:
+    return values if isinstance(values, list) else [values]
+
+
 def _gb(n: int) -> str:
     return f"{n / 1024**3:.2f} GB" if n >= 1024**3 else f"{n / 1024**2:,.0f} MB"
 
@@ -403,10 +409,20 @@ def report(progress: dict, m: dict, args) -> str:
     s, sc, rk, li = m["sizes"], m["scorecard"], m["ranking"], m["list"]["requests"]
     per_row = s["dossier_table_bytes"] / s["dossiers"] if s["dossiers"] else 0
     asked = progress.get("total_asked", args.dossiers)
-    first_visits = [r for r in li if r["label"] == "page 1, first visit"]
-    first_list = {**first_visits[0], "ms": [r["ms"] for r in first_visits]}
-    first_list["count_queries"] = max(r["count_queries"] for r in first_visits)
-    later = [r for r in li if r["label"] != "page 1, first visit"]
+
+    def grouped(label: str) -> dict:
+        """The requests of one label as one row: every time, the most queries and counts."""
+        same = [r for r in li if r["label"] == label]
+        times = [r["ms"] for r in same]
+        merged = {**same[0], "ms": times if len(times) > 1 else times[0]}
+        merged["queries"] = max(r["queries"] for r in same)
+        merged["count_queries"] = max(r["count_queries"] for r in same)
+        return merged
+
+    first_list = grouped("page 1, first visit")
+    later = [
+        grouped(label) for label in dict.fromkeys(r["label"] for r in li) if label != "page 1, first visit"
+    ]
     lines = [
         START,
         f"## Beyond one province: {s['dossiers']:,} dossiers on PostgreSQL",
@@ -462,7 +478,7 @@ def report(progress: dict, m: dict, args) -> str:
         f"| province ranking, {rk['units']} units, {rk['dossiers']:,} dossiers (`province_ranking`) | — "
         f"| cold {_ms(rk['cold_ms'])}; cached {_ms(rk['cached_ms'])} | |",
         f"| register list, province-wide user, page 1, first visit (counts once; a warm `serve` worker: "
-        f"{len(first_list['ms'])} visits, the cache cleared before each) | ≤ {LIST_BUDGET_MS} ms "
+        f"{len(_list(first_list['ms']))} visits, the cache cleared before each) | ≤ {LIST_BUDGET_MS} ms "
         f"| {_ms(first_list['ms'])}, {first_list['rows_shown']} rows shown, {first_list['queries']} queries, "
         f"{first_list['count_queries']} COUNT of the dossiers ({first_list['count_ms']:,.0f} ms"
         + (
@@ -471,14 +487,15 @@ def report(progress: dict, m: dict, args) -> str:
             else ""
         )
         + ") "
-        f"| {_ok(statistics.median(first_list['ms']) <= LIST_BUDGET_MS)} |",
+        f"| {_ok(statistics.median(_list(first_list['ms'])) <= LIST_BUDGET_MS)} |",
     ]
     for request in later:
         lines.append(
-            f"| … {request['label']} | ≤ {LIST_BUDGET_MS} ms | {_ms(request['ms'])}, "
+            f"| … {request['label']}{', three neighbouring pages' if len(_list(request['ms'])) > 1 else ''} "
+            f"| ≤ {LIST_BUDGET_MS} ms | {_ms(request['ms'])}, "
             f"{request['rows_shown']} rows shown, {request['queries']} queries, "
             f"{request['count_queries']} COUNT of the dossiers | "
-            f"{_ok(request['ms'] <= LIST_BUDGET_MS)} |"
+            f"{_ok(statistics.median(_list(request['ms'])) <= LIST_BUDGET_MS)} |"
         )
     lines += [
         "",
