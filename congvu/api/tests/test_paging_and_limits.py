@@ -6,6 +6,7 @@ import json
 
 from django.core.cache import cache
 from django.core.management import call_command
+from ninja.openapi.schema import get_schema as _real_get_schema
 
 from congvu.api.services import token_create
 from congvu.registers.models import Task
@@ -87,3 +88,23 @@ def test_the_openapi_document_and_docs_page_are_served_without_a_cdn(client):
     assert "/api/v1/tasks" in schema["paths"] and "/api/v1/registers/{register}/imports" in schema["paths"]
     page = client.get("/api/v1/docs").content.decode()
     assert "cdn" not in page.lower() and "/static/ninja/" in page
+
+
+def test_the_openapi_document_is_built_once_per_language(client, monkeypatch):
+    """The document is built once and served again unchanged (ninja would rebuild it each time), and
+    a language that has none yet gets its own."""
+    import ninja.main
+
+    from congvu.api.api import api
+
+    api._schemas.clear()
+    built = []
+    monkeypatch.setattr(ninja.main, "get_schema", lambda **kw: built.append(kw) or _real_get_schema(**kw))
+    first = client.get("/api/v1/openapi.json").content
+    assert client.get("/api/v1/openapi.json").content == first
+    assert len(built) == 1
+    from django.utils import translation
+
+    with translation.override("en"):
+        api.get_openapi_schema(path_prefix="/api/v1/")
+    assert len(built) == 2
