@@ -39,6 +39,12 @@ class ResponsibleResolution(models.TextChoices):
     UNRESOLVED = "unresolved", _("Chưa xác định")
 
 
+def latest_stage_on(later_stages: tuple[str, ...]) -> Greatest:
+    """The latest of a completed record's receipt, completion and later stages (those not recorded
+    count as the completion): the day it settles for the unit scorecard."""
+    return Greatest("received_on", "completed_on", *(Coalesce(name, "completed_on") for name in later_stages))
+
+
 def settle_on(later_stages: tuple[str, ...]) -> models.Case:
     """The day a record is settled for the unit scorecard (`congvu.registers.rollups`): the latest of
     its receipt, its completion and its later stages (those not recorded count as the completion), or
@@ -46,12 +52,11 @@ def settle_on(later_stages: tuple[str, ...]) -> models.Case:
     `settle_on >= M`: one range of a unit's records in `dossier_unit_settle_idx`, not a scan of them.
     The far date is a literal, not a bound parameter, so that a query's expression is the index's
     on SQLite too (which matches an expression index only on an identical expression)."""
-    later = [Coalesce(name, "completed_on") for name in later_stages]
     return models.Case(
         models.When(
             completed_on__isnull=True, then=RawSQL("'9999-12-31'", (), output_field=models.DateField())
         ),
-        default=Greatest("received_on", "completed_on", *later),
+        default=latest_stage_on(later_stages),
         output_field=models.DateField(),
     )
 

@@ -41,9 +41,17 @@ from datetime import date
 from django.db import connection
 from django.db.models import Case, CharField, Count, DateField, F, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Greatest, TruncMonth
+from django.db.models.functions import Greatest, TruncMonth
 
-from congvu.registers.models import Dossier, RegisterRollup, RollupState, ScorecardRollup, Task, settle_on
+from congvu.registers.models import (
+    Dossier,
+    RegisterRollup,
+    RollupState,
+    ScorecardRollup,
+    Task,
+    latest_stage_on,
+    settle_on,
+)
 
 OUTCOMES = RegisterRollup.Outcome
 
@@ -156,8 +164,7 @@ KEY_COLUMNS = ("unit_id", "settled_month", "dim", "grp", "grp_month", "outcome",
 def scorecard_settled_month(register: str):
     """The month a record is settled in for the unit scorecard: of the latest of its receipt, its
     completion and its later stages (those not recorded count as the completion)."""
-    later = [Coalesce(name, "completed_on") for name in LATER_STAGES[register]]
-    return TruncMonth(Greatest("received_on", "completed_on", *later), output_field=DateField())
+    return TruncMonth(latest_stage_on(LATER_STAGES[register]), output_field=DateField())
 
 
 def scorecard_live_q(register: str, month: date) -> Q:
