@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.utils import translation
@@ -31,7 +33,9 @@ class QueryStringGuardMiddleware:
     message. Such a value is never a real search, and PostgreSQL cannot hold a NUL in text: passed
     on to a filter it would end in a 500 (issue #14, item 5). Tab and line breaks are allowed."""
 
-    ALLOWED = {"\t", "\n", "\r"}
+    # Every character below the space but tab, line feed and carriage return. One regular expression
+    # scan: a query string may be 150 KB, and a Python loop over its characters cost ~5 ms.
+    CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -39,7 +43,7 @@ class QueryStringGuardMiddleware:
     def __call__(self, request):
         for key, values in request.GET.lists():
             for text in (key, *values):
-                if any(ch < " " and ch not in self.ALLOWED for ch in text):
+                if self.CONTROL.search(text):
                     return HttpResponseBadRequest(
                         gettext("Địa chỉ trang có ký tự điều khiển không hợp lệ (tham số “%(name)s”).")
                         % {"name": key[:50].replace("\x00", "")},

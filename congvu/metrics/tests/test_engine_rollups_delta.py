@@ -174,3 +174,19 @@ def test_random_imports_keep_the_rollups_equal_to_a_full_rebuild(personas, calen
         for as_of in (date(2025, 3, 31), date(2025, 8, 15), date(2026, 1, 31)):
             _figures_are_live(as_of)
         assert run.created_count + run.updated_count
+
+
+def test_the_calendar_fingerprint_is_every_date_with_its_ordinal_in_order(calendar):
+    """The same digest on both databases: MD5 of "date=ordinal" in date order, comma-separated. A
+    single ordinal moved gives another one."""
+    import hashlib
+
+    from congvu.workdays.models import WorkdayOrdinal
+
+    rows = WorkdayOrdinal.objects.order_by("date").values_list("date", "ordinal")
+    text = ",".join(f"{day.isoformat()}={ordinal}" for day, ordinal in rows)
+    assert len(rows) > 300
+    assert rollups.calendar_fingerprint() == hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+    last = WorkdayOrdinal.objects.order_by("date").last()
+    WorkdayOrdinal.objects.filter(date=last.date).update(ordinal=last.ordinal + 1)
+    assert rollups.calendar_fingerprint() != hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()

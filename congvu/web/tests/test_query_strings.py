@@ -7,7 +7,7 @@ The pages are every route that takes no argument; the parameters are the ones th
 import sys
 
 import pytest
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.urls import URLResolver, get_resolver, reverse
 
 from congvu.core.params import query_id, query_year
@@ -146,3 +146,13 @@ def test_a_control_character_is_refused_with_a_400_and_a_message(client, persona
     assert response.status_code == 400
     assert "ký tự điều khiển không hợp lệ (tham số “q”)" in response.content.decode()
     assert client.get("/registers/dossiers/", {"q": "Cấp phép\txây dựng"}).status_code == 200
+
+
+def test_the_guard_refuses_every_control_character_but_tab_and_line_breaks(rf):
+    guard = QueryStringGuardMiddleware(lambda request: HttpResponse("passed"))
+    for code in range(0x21):
+        char = chr(code)
+        for params in ({"q": f"a{char}b"}, {f"k{char}": "v"}):
+            refused = guard(rf.get("/", params)).status_code == 400
+            assert refused == (char not in "\t\n\r" and code < 0x20), (hex(code), params)
+    assert guard(rf.get("/", {"q": "\x7f" + "1" * 5000})).status_code == 200
