@@ -609,6 +609,42 @@ def personas(db):
     )
 
 
+def browser_login(page, live_server, username):
+    """Signs `username` in through the login form, as a person would, and waits for the signed-in page."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=user-menu]", state="attached")  # folded away on a phone
+
+
+def browser_logout(page):
+    page.click("[data-testid=user-menu]")
+    page.click("text=Đăng xuất")
+    page.wait_for_selector("#id_username")
+
+
+@pytest.fixture
+def browser_as(new_context, live_server):
+    """`browser_as(username)`: that persona's own browser window (a context of its own, so its own
+    session cookie), signed in through the login form at first use and kept for the rest of the test,
+    as each person works at their own desk. A walkthrough through several roles signs each in once
+    instead of logging out and in again at every turn of the workflow (four page loads a turn).
+    Confirmation dialogs (`data-confirm`) are accepted."""
+    pages = {}
+
+    def page_of(username):
+        if username not in pages:
+            page = new_context().new_page()
+            page.on("dialog", lambda dialog: dialog.accept())
+            browser_login(page, live_server, username)
+            pages[username] = page
+        return pages[username]
+
+    return page_of
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's chromium, never a downloaded browser."""

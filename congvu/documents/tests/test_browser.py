@@ -7,19 +7,10 @@ import re
 
 import pytest
 
-from congvu.conftest import PASSWORD
+from congvu.conftest import browser_login
 from congvu.documents.models import Document
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=user-menu]")
 
 
 def submit(page, selector):
@@ -34,7 +25,7 @@ def test_lead_issues_a_decision_and_downloads_the_stored_bytes(
     from congvu.documents import rendering
 
     monkeypatch.setattr(rendering, "soffice_path", lambda: None)  # PDF conversion is tested on its own
-    login(page, live_server, "p-lead")
+    browser_login(page, live_server, "p-lead")
     page.goto(f"{live_server.url}/inspections/{inspection.pk}/")
     submit(page, "[data-testid=official-documents-link]")
     submit(page, "[data-testid=draft-decision]")
@@ -62,6 +53,6 @@ def test_lead_issues_a_decision_and_downloads_the_stored_bytes(
     with page.expect_navigation():
         page.click("text=Đăng xuất")
 
-    login(page, live_server, "p-outsider")
+    browser_login(page, live_server, "p-outsider")
     assert page.goto(f"{live_server.url}/documents/{pk}/").status == 404
     assert page.goto(f"{live_server.url}/documents/{pk}/docx/").status == 404

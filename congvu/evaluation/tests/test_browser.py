@@ -8,13 +8,12 @@ import pytest
 
 from congvu.evaluation.models import PeriodSheet
 from congvu.evaluation.tests.conftest import make_task
-from congvu.inspections.tests.test_browser import login, logout, submit
+from congvu.inspections.tests.test_browser import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_staff_sheet_from_register_to_approved(live_server, page, personas, people, nd335_2026):
-    page.on("dialog", lambda dialog: dialog.accept())
+def test_staff_sheet_from_register_to_approved(live_server, browser_as, personas, people, nd335_2026):
     make_task(
         "NV-2026-031",
         personas.unit,
@@ -35,7 +34,7 @@ def test_staff_sheet_from_register_to_approved(live_server, page, personas, peop
     )
 
     # The focal point generates the unit's Q1 sheets from the register and enters the self-assessment.
-    login(page, live_server, "p-focal")
+    page = browser_as("p-focal")
     page.goto(f"{live_server.url}/evaluation/sheets/?year=2026")
     page.select_option("#id_period_kind", "quarter")
     page.fill("#id_period_number", "1")
@@ -49,10 +48,9 @@ def test_staff_sheet_from_register_to_approved(live_server, page, personas, peop
     submit(page, "[data-testid=self-assess]")
     assert page.inner_text("[data-testid=sheet-status]").startswith("Đã tự đánh giá")
     sheet_url = page.url
-    logout(page)
 
     # The unit head reviews with the evaluator's points and approves: the sheet is frozen.
-    login(page, live_server, "p-head")
+    page = browser_as("p-head")
     page.goto(sheet_url)
     page.fill("[data-testid=review-c]", "10")
     submit(page, "[data-testid=review]")
@@ -63,9 +61,8 @@ def test_staff_sheet_from_register_to_approved(live_server, page, personas, peop
     assert sheet.status == "approved" and sheet.snapshot["products"]
     # a = 100 %, b = 100 %, c = (0.75 + 1)/2 = 87.5 % → task = 287.5/3 × 0.7; general 10 + 9.5 + 10.
     assert sheet.total_fraction == Fraction(59, 2) + Fraction(575, 6) * Fraction(7, 10)
-    logout(page)
 
     # Another unit's focal point gets 404.
-    login(page, live_server, "p-outsider")
+    page = browser_as("p-outsider")
     response = page.goto(sheet_url)
     assert response.status == 404

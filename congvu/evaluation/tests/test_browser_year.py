@@ -12,7 +12,7 @@ import pytest
 from congvu.evaluation.models import PeriodSheet, RuleSetAssignment, YearResult
 from congvu.evaluation.tests.conftest import make_task
 from congvu.inspections.models import Inspection
-from congvu.inspections.tests.test_browser import checklist_template, login, logout, submit  # noqa: F401
+from congvu.inspections.tests.test_browser import checklist_template, submit  # noqa: F401
 from congvu.org.models import Appointment, Official
 from congvu.proposals.models import DirectorReport
 from congvu.proposals.tests.conftest import _media_in_tmp, concluded, leaders, surprise  # noqa: F401
@@ -84,13 +84,12 @@ def _review_and_approve(page, url, approve=True):
 
 
 def test_a_departments_year_from_its_register_to_the_chairmans_decision(
-    live_server, page, personas, department
+    live_server, browser_as, personas, department
 ):
-    page.on("dialog", lambda dialog: dialog.accept())
     unit = personas.unit
 
     # The focal point generates the Q1 sheets from the register and enters the self-assessments.
-    login(page, live_server, "p-focal")
+    page = browser_as("p-focal")
     page.goto(f"{live_server.url}/evaluation/sheets/?year=2026")
     page.select_option("#id_period_kind", "quarter")
     page.fill("#id_period_number", "1")
@@ -102,25 +101,21 @@ def test_a_departments_year_from_its_register_to_the_chairmans_decision(
     # The head directs the unit's tasks (leader_products): the staff's late task is one of his products.
     page.goto(head_url)
     assert "NV-2026-031" in page.inner_text("[data-testid=products]")
-    logout(page)
 
     # The unit head reviews and approves the staff's and the deputy's sheets.
-    login(page, live_server, "p-head")
+    page = browser_as("p-head")
     _review_and_approve(page, staff_url)
     _review_and_approve(page, deputy_url)
-    logout(page)
     # The Director reviews (proposes) the head's sheet; the Chairman approves it.
-    login(page, live_server, "p-lead")
+    page = browser_as("p-lead")
     _review_and_approve(page, head_url, approve=False)
-    logout(page)
-    login(page, live_server, "p-leadership")
+    page = browser_as("p-leadership")
     page.goto(head_url)
     submit(page, "[data-testid=approve]")
     assert page.inner_text("[data-testid=sheet-status]").startswith("Đã phê duyệt")
-    logout(page)
 
     # The Director computes the unit's year with the quota, then reports to the Chairman.
-    login(page, live_server, "p-lead")
+    page = browser_as("p-lead")
     page.goto(f"{live_server.url}/evaluation/?year=2026&unit={unit.code}")
     submit(page, "[data-testid=compute-form] button")
     assert "Nguyễn Văn Giám Đốc" in page.inner_text("[data-testid=results-table]")
@@ -135,10 +130,9 @@ def test_a_departments_year_from_its_register_to_the_chairmans_decision(
     proposal = report.proposals.get(kind="classification", official=department["head"])
     assert (proposal.year, proposal.value) == (2026, computed)
     submit(page, "[data-testid=submit-report]")
-    logout(page)
 
     # The Chairman records his decision on the head's classification, through the confirmation.
-    login(page, live_server, "p-leadership")
+    page = browser_as("p-leadership")
     page.goto(f"{live_server.url}/proposals/{report.pk}/")
     submit(page, f"[data-testid=decide-{proposal.pk}]")
     page.select_option("#id_outcome", "accepted")
@@ -161,7 +155,6 @@ def test_a_departments_year_from_its_register_to_the_chairmans_decision(
     products = page.inner_text("[data-testid=products]")
     assert "NV-2026-031" in products and "NV-2026-033" in products
     assert "d) Kết quả của cơ quan, đơn vị" in page.inner_text("[data-testid=explanation]")
-    logout(page)
 
-    login(page, live_server, "p-outsider")
+    page = browser_as("p-outsider")
     assert page.goto(f"{live_server.url}/evaluation/results/{head_result.pk}/").status == 404

@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from congvu.conftest import PASSWORD
 from congvu.inspections.models import Inspection
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,20 +20,6 @@ def checklist_template(transactional_db):
     from django.apps import apps
 
     importlib.import_module("congvu.inspections.migrations.0002_seed_checklist_template").seed(apps, None)
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    submit(page, "button[type=submit]")
-    page.wait_for_selector("[data-testid=todo]")
-
-
-def logout(page):
-    page.click("[data-testid=user-menu]")
-    page.click("text=Đăng xuất")
-    page.wait_for_selector("#id_username")
 
 
 def open_tab(page, live_server, inspection_pk, tab):
@@ -57,12 +42,11 @@ def move(page, to_status):
 
 
 def test_one_inspection_from_plan_to_closed_by_the_right_roles(
-    live_server, page, personas, checklist_template
+    live_server, browser_as, personas, checklist_template
 ):
-    page.on("dialog", lambda dialog: dialog.accept())  # the data-confirm confirmations
-
+    # Each role in its own window, signed in through the login form at its first turn.
     # The lead drafts the annual plan, adds the unit and approves it, then sets up the inspection.
-    login(page, live_server, "p-lead")
+    page = browser_as("p-lead")
     page.goto(f"{live_server.url}/inspections/plans/new/")
     page.fill("#id_title", "Kế hoạch kiểm tra công vụ năm 2025")
     page.fill("#id_year", "2025")
@@ -91,39 +75,34 @@ def test_one_inspection_from_plan_to_closed_by_the_right_roles(
     open_tab(page, live_server, pk, "overview")
     move(page, "decided")
     status_is(page, "Đã có quyết định")
-    logout(page)
 
     # Before the notice, the unit does not know of the inspection.
-    login(page, live_server, "p-focal")
+    page = browser_as("p-focal")
     assert page.goto(f"{live_server.url}/inspections/{pk}/").status == 404
-    logout(page)
 
-    login(page, live_server, "p-inspector")
+    page = browser_as("p-inspector")
     open_tab(page, live_server, pk, "overview")
     move(page, "notified")
     status_is(page, "Đã thông báo")
-    logout(page)
 
     # The focal point writes the self-report and submits it; the unit head approves and sends it.
-    login(page, live_server, "p-focal")
+    page = browser_as("p-focal")
     open_tab(page, live_server, pk, "documents")
     page.fill("[data-testid^=answer-request-]", "Đơn vị đã tự kiểm tra, không phát hiện vi phạm.")
     submit(page, "[data-testid^=save-request-]")
     submit(page, "[data-testid^=submit-request-]")
     assert "Chờ thủ trưởng duyệt" in page.content()
-    logout(page)
 
-    login(page, live_server, "p-head")
+    page = browser_as("p-head")
     open_tab(page, live_server, pk, "documents")
     submit(page, "[data-testid^=approve-request-]")
     open_tab(page, live_server, pk, "overview")
     move(page, "self_report_received")
     status_is(page, "Đã nhận báo cáo tự kiểm tra")
-    logout(page)
 
     # The inspector goes on site, fills the checklist, signs the minutes, records a finding and a
     # recommendation, and sends the finding to the unit for explanation.
-    login(page, live_server, "p-inspector")
+    page = browser_as("p-inspector")
     open_tab(page, live_server, pk, "documents")
     assert "Đơn vị đã tự kiểm tra, không phát hiện vi phạm." in page.content()
     open_tab(page, live_server, pk, "overview")
@@ -153,27 +132,23 @@ def test_one_inspection_from_plan_to_closed_by_the_right_roles(
     page.fill("#id_deadline", "30/09/2025")
     submit(page, "[data-testid=recommendation-form] button[type=submit]")
     assert "Chấn chỉnh việc chấp hành thời giờ làm việc." in page.inner_text("[data-testid=recommendations]")
-    logout(page)
 
     # The unit explains the finding (focal point writes, head approves).
-    login(page, live_server, "p-focal")
+    page = browser_as("p-focal")
     open_tab(page, live_server, pk, "findings")
     page.fill("[data-testid^=answer-explanation-]", "Do mưa lớn, đơn vị đã nhắc nhở.")
     submit(page, "[data-testid^=save-explanation-]")
     submit(page, "[data-testid^=submit-explanation-]")
-    logout(page)
-    login(page, live_server, "p-head")
+    page = browser_as("p-head")
     open_tab(page, live_server, pk, "findings")
     submit(page, "[data-testid^=approve-explanation-]")
-    logout(page)
 
     # The inspector confirms the finding; the lead records the conclusion notice and concludes.
-    login(page, live_server, "p-inspector")
+    page = browser_as("p-inspector")
     open_tab(page, live_server, pk, "findings")
     assert "Do mưa lớn, đơn vị đã nhắc nhở." in page.content()
     submit(page, "[data-testid^=confirm-finding-]")
-    logout(page)
-    login(page, live_server, "p-lead")
+    page = browser_as("p-lead")
     open_tab(page, live_server, pk, "overview")
     page.click("text=Sửa thông tin: quyết định, thời kỳ, kết luận")
     page.fill("#id_conclusion_number", "20/TB-SNV")
@@ -181,32 +156,27 @@ def test_one_inspection_from_plan_to_closed_by_the_right_roles(
     submit(page, "[data-testid=edit-form] button[type=submit]")
     move(page, "concluded")
     status_is(page, "Đã có kết luận")
-    logout(page)
 
-    login(page, live_server, "p-inspector")
+    page = browser_as("p-inspector")
     open_tab(page, live_server, pk, "overview")
     move(page, "remediation")
     status_is(page, "Đang khắc phục")
-    logout(page)
 
     # Remediation: the focal point reports, the head approves, the inspector accepts, the lead closes.
-    login(page, live_server, "p-focal")
+    page = browser_as("p-focal")
     open_tab(page, live_server, pk, "remediation")
     page.fill("[data-testid^=new-report-]", "Đã chấn chỉnh, lắp máy chấm công.")
     submit(page, "[data-testid^=start-report-]")
     submit(page, "[data-testid^=submit-report-]")
-    logout(page)
-    login(page, live_server, "p-head")
+    page = browser_as("p-head")
     open_tab(page, live_server, pk, "remediation")
     submit(page, "[data-testid^=approve-report-]")
-    logout(page)
-    login(page, live_server, "p-inspector")
+    page = browser_as("p-inspector")
     open_tab(page, live_server, pk, "remediation")
     submit(page, "[data-testid^=accept-report-]")
     open_tab(page, live_server, pk, "overview")
     assert page.locator("[data-testid=move-closed]").count() == 0  # closing is the lead's move
-    logout(page)
-    login(page, live_server, "p-lead")
+    page = browser_as("p-lead")
     open_tab(page, live_server, pk, "overview")
     move(page, "closed")
     status_is(page, "Đã kết thúc")
@@ -219,10 +189,9 @@ def test_one_inspection_from_plan_to_closed_by_the_right_roles(
         "Đã kết thúc",
     ):
         assert label in history
-    logout(page)
 
     # Another unit's focal point: 404 on the inspection and its tabs.
-    login(page, live_server, "p-outsider")
+    page = browser_as("p-outsider")
     assert page.goto(f"{live_server.url}/inspections/{pk}/").status == 404
     assert page.goto(f"{live_server.url}/inspections/{pk}/?tab=findings").status == 404
     assert "Không tìm thấy" in page.content()

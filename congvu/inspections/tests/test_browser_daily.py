@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from congvu.conftest import PASSWORD
+from congvu.conftest import browser_login
 from congvu.inspections import services
 from congvu.inspections.models import Evidence
 from congvu.inspections.tests.conftest import PDF, move
@@ -21,15 +21,6 @@ def checklist_template(transactional_db):
     from django.apps import apps
 
     importlib.import_module("congvu.inspections.migrations.0002_seed_checklist_template").seed(apps, None)
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=todo]")
 
 
 def _notified(personas):
@@ -54,7 +45,7 @@ def _notified(personas):
 
 def test_leaving_a_page_with_unsaved_text_asks_first(live_server, page, personas):
     insp, request = _notified(personas)
-    login(page, live_server, "p-focal")
+    browser_login(page, live_server, "p-focal")
     url = f"{live_server.url}/inspections/{insp.pk}/?tab=documents"
     page.goto(url)
     box = f"[data-testid=answer-request-{request.pk}]"
@@ -84,7 +75,7 @@ def test_leaving_a_page_with_unsaved_text_asks_first(live_server, page, personas
 
 def test_a_file_uploaded_with_the_answer_keeps_the_text(live_server, page, personas, tmp_path):
     insp, request = _notified(personas)
-    login(page, live_server, "p-focal")
+    browser_login(page, live_server, "p-focal")
     page.goto(f"{live_server.url}/inspections/{insp.pk}/?tab=documents")
     page.fill(f"[data-testid=answer-request-{request.pk}]", "Gửi kèm sổ theo dõi quý I")
     pdf = tmp_path / "so-theo-doi.pdf"
@@ -115,7 +106,7 @@ def test_one_save_stores_edits_on_two_sheets(live_server, page, personas, checkl
     services.checklist_instantiate(actor=personas.inspector, inspection=insp)
     unit_item = insp.checklists.get(subject="unit").items.first()
     head_item = insp.checklists.get(subject="head").items.first()
-    login(page, live_server, "p-inspector")
+    browser_login(page, live_server, "p-inspector")
     page.goto(f"{live_server.url}/inspections/{insp.pk}/?tab=checklist")
     page.select_option(f"[data-testid=result-{unit_item.pk}]", "failed")
     page.fill(f"[data-testid=notes-{unit_item.pk}]", "Vắng 2 người")

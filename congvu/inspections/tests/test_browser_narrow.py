@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from congvu.conftest import PASSWORD
+from congvu.conftest import browser_login
 from congvu.inspections import services
 from congvu.inspections.tests.conftest import move
 
@@ -34,15 +34,6 @@ def checklist_template(transactional_db):
     from django.apps import apps
 
     importlib.import_module("congvu.inspections.migrations.0002_seed_checklist_template").seed(apps, None)
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=todo]")
 
 
 @pytest.fixture
@@ -82,7 +73,7 @@ def on_site(personas, checklist_template):
 
 def test_phone_pages_do_not_scroll_sideways(live_server, page, personas, on_site):
     page.set_viewport_size(PHONE)
-    login(page, live_server, "p-inspector")
+    browser_login(page, live_server, "p-inspector")
     for path in (
         f"/inspections/{on_site.pk}/?tab=checklist",
         f"/inspections/{on_site.pk}/?tab=findings",
@@ -95,7 +86,7 @@ def test_phone_pages_do_not_scroll_sideways(live_server, page, personas, on_site
 
 def test_phone_checklist_items_are_cards_with_full_width_controls(live_server, page, personas, on_site):
     page.set_viewport_size(PHONE)
-    login(page, live_server, "p-inspector")
+    browser_login(page, live_server, "p-inspector")
     page.goto(f"{live_server.url}/inspections/{on_site.pk}/?tab=checklist")
     item = on_site.checklists.get(subject="unit").items.order_by("order").first()
     row = page.locator(f"[data-testid=item-{item.pk}]")
@@ -110,7 +101,7 @@ def test_phone_checklist_items_are_cards_with_full_width_controls(live_server, p
 
 def test_phone_findings_table_keeps_its_first_column_in_view(live_server, page, personas, on_site):
     page.set_viewport_size(PHONE)
-    login(page, live_server, "p-inspector")
+    browser_login(page, live_server, "p-inspector")
     page.goto(f"{live_server.url}/inspections/{on_site.pk}/?tab=findings")
     table = page.locator("[data-testid=findings]")
     assert table.evaluate("el => el.scrollWidth > el.clientWidth")  # the rest scrolls inside the table
@@ -123,7 +114,7 @@ def test_phone_findings_table_keeps_its_first_column_in_view(live_server, page, 
 
 def test_top_menu_is_one_line_at_1366(live_server, page, personas):
     page.set_viewport_size({"width": 1366, "height": 768})
-    login(page, live_server, "p-lead")  # the lead sees every entry, the audit log included
+    browser_login(page, live_server, "p-lead")  # the lead sees every entry, the audit log included
     tops = page.eval_on_selector_all(
         "nav.navbar .navbar-nav > .nav-item",
         "els => els.map(e => Math.round(e.getBoundingClientRect().top))",
@@ -133,7 +124,7 @@ def test_top_menu_is_one_line_at_1366(live_server, page, personas):
 
 
 def test_language_selector_switches_through_the_static_script(live_server, page, personas):
-    login(page, live_server, "p-lead")
+    browser_login(page, live_server, "p-lead")
     with page.expect_navigation():
         page.select_option("select[name=language]", "en")
     assert page.evaluate("document.documentElement.lang") == "en"

@@ -3,19 +3,10 @@ flags, and takes the reprimanded specialist out (confirming the dialog); the out
 
 import pytest
 
-from congvu.conftest import PASSWORD
+from congvu.conftest import browser_login
 from congvu.planning.models import PlanningEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def submit(page, selector):
@@ -27,7 +18,7 @@ def submit(page, selector):
 def test_lead_records_reads_and_takes_out_and_the_outsider_gets_404(live_server, page, planned):
     p = planned.personas
     page.on("dialog", lambda dialog: dialog.accept())  # the data-confirm confirmation
-    login(page, live_server, p.lead.username)
+    browser_login(page, live_server, p.lead.username)
 
     page.goto(f"{live_server.url}/planning/new/")
     page.fill("#id_official_code", planned.head.code)
@@ -52,6 +43,6 @@ def test_lead_records_reads_and_takes_out_and_the_outsider_gets_404(live_server,
     assert planned.staff_entry.status == "out"
 
     page.context.clear_cookies()
-    login(page, live_server, p.outsider.username)
+    browser_login(page, live_server, p.outsider.username)
     response = page.goto(f"{live_server.url}/planning/units/{p.unit.code}/")
     assert response.status == 404

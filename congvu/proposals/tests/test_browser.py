@@ -4,12 +4,7 @@ submits it; the Chairman records a decision through the confirmation step; the o
 import pytest
 
 from congvu.evaluation.models import DisciplineRecord
-from congvu.inspections.tests.test_browser import (  # noqa: F401  (fixture)
-    checklist_template,
-    login,
-    logout,
-    submit,
-)
+from congvu.inspections.tests.test_browser import checklist_template, submit  # noqa: F401  (fixture)
 from congvu.proposals.models import DirectorReport
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,11 +15,12 @@ def concluded_in_browser(checklist_template, request):  # noqa: F811
     return request.getfixturevalue("concluded")
 
 
-def test_from_the_inspection_to_the_chairmans_decision(live_server, page, personas, concluded_in_browser):
-    page.on("dialog", lambda dialog: dialog.accept())  # the submission's confirmation
+def test_from_the_inspection_to_the_chairmans_decision(
+    live_server, browser_as, personas, concluded_in_browser
+):
     inspection = concluded_in_browser["inspection"]
 
-    login(page, live_server, "p-lead")
+    page = browser_as("p-lead")
     page.goto(f"{live_server.url}/inspections/{inspection.pk}/")
     submit(page, "[data-testid=director-report]")
     submit(page, "[data-testid=report-create-form] button")
@@ -33,9 +29,8 @@ def test_from_the_inspection_to_the_chairmans_decision(live_server, page, person
     submit(page, "[data-testid=submit-report]")
     assert page.inner_text("[data-testid=report-status]") == "Đã trình Chủ tịch UBND tỉnh"
     report = DirectorReport.objects.get()
-    logout(page)
 
-    login(page, live_server, "p-leadership")
+    page = browser_as("p-leadership")
     page.goto(f"{live_server.url}/proposals/{report.pk}/")
     proposal = report.proposals.get(kind="discipline")
     submit(page, f"[data-testid=decide-{proposal.pk}]")
@@ -49,8 +44,7 @@ def test_from_the_inspection_to_the_chairmans_decision(live_server, page, person
     submit(page, "[data-testid=confirm-decision]")
     assert "Đồng ý" in page.inner_text(f"[data-testid=decision-{proposal.pk}]")
     assert DisciplineRecord.objects.get().official == concluded_in_browser["deputy"]
-    logout(page)
 
-    login(page, live_server, "p-outsider")
+    page = browser_as("p-outsider")
     response = page.goto(f"{live_server.url}/proposals/{report.pk}/")
     assert response.status == 404
