@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from operator import or_
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from congvu.org.models import Appointment, AppointmentRole
@@ -229,27 +231,47 @@ def _jsonable(value):
         return str(value)
 
 
-def compute_snapshot(*, metric: str, scope: LeaderScope, as_of: date) -> tuple[dict, dict]:
+def ids_behind(records: QuerySet, figures: tuple[str, ...], register: str, as_of: date) -> dict:
+    """{figure: [ids of the records behind it, ascending]} for each of `figures`, read in one query:
+    the records behind any of them, each with one flag per figure (its condition, as the engine
+    counts it) — not one query per figure."""
+    if not figures:
+        return {}
+    conditions = [_records_behind(name, register, as_of) for name in figures]
+    flags = {
+        f"behind_{n}": ExpressionWrapper(condition, output_field=BooleanField())
+        for n, condition in enumerate(conditions)
+    }
+    rows = records.filter(reduce(or_, conditions)).annotate(**flags).order_by("pk").values_list("pk", *flags)
+    ids: dict[str, list[int]] = {name: [] for name in figures}
+    for pk, *marks in rows:
+        for name, mark in zip(figures, marks, strict=True):
+            if mark:
+                ids[name].append(pk)
+    return ids
+
+
+def compute_snapshot(
+    *,
+    metric: str,
+    scope: LeaderScope,
+    as_of: date,
+    scope_records: tuple[QuerySet, QuerySet] | None = None,
+) -> tuple[dict, dict]:
     """The frozen figures of one head/deputy item: (snapshot, ids). The snapshot is plain JSON with
     the as-of date, each group's figures from the engine and `counts` (how many records stand behind
-    each linkable figure); ids is {group key: {figure: [record ids]}}."""
+    each linkable figure); ids is {group key: {figure: [record ids]}}. `scope_records` is the scope's
+    `leader_records(scope, as_of)` when the caller has them already (every item of one sheet)."""
     from congvu.metrics.engine import compute_metrics
 
-    tasks, dossiers = leader_records(scope, as_of)
+    tasks, dossiers = scope_records or leader_records(scope, as_of)
     groups, all_ids = [], {}
     for key, label, register, record_filter, shown, with_ids in METRIC_GROUPS[metric]:
         records = (tasks if register == "tasks" else dossiers).filter(record_filter)
         rows = compute_metrics(register=register, records=records, as_of=as_of)
         row = rows[0] if rows else {}
         figures = {name: _jsonable(row.get(name, 0 if name == "total" else None)) for name in shown}
-        ids = {
-            name: list(
-                records.filter(_records_behind(name, register, as_of))
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-            for name in with_ids
-        }
+        ids = ids_behind(records, with_ids, register, as_of)
         counts = {name: len(values) for name, values in ids.items()}
         groups.append(
             {"key": key, "label": str(label), "register": register, "figures": figures, "counts": counts}

@@ -124,6 +124,7 @@ def checklist_instantiate(
 def _make_items(sheet: Checklist, sections, scope: prefill.LeaderScope | None) -> None:
     now = timezone.now()
     as_of = _snapshot_as_of(sheet.period_to)
+    records = prefill.leader_records(scope, as_of) if scope is not None else None
     items = []
     order = 0
     for section in sections:
@@ -139,7 +140,7 @@ def _make_items(sheet: Checklist, sections, scope: prefill.LeaderScope | None) -
             )
             if scope is not None and t.metric:
                 item.snapshot, item.snapshot_ids = prefill.compute_snapshot(
-                    metric=t.metric, scope=scope, as_of=as_of
+                    metric=t.metric, scope=scope, as_of=as_of, scope_records=records
                 )
                 item.snapshot_as_of = as_of
                 item.snapshot_taken_at = now
@@ -172,11 +173,12 @@ def checklist_snapshot_refresh(
             period_to=sheet.period_to,
         )
         day = min(as_of or _snapshot_as_of(sheet.period_to), sheet.period_to)
+        records = prefill.leader_records(scope, day)
         locked = ChecklistItem.objects.filter(checklist_id=sheet.pk).exclude(metric="").defer("snapshot_ids")
         for item in locked.select_for_update():
             before = prefill.snapshot_summary(item.snapshot)
             item.snapshot, item.snapshot_ids = prefill.compute_snapshot(
-                metric=item.metric, scope=scope, as_of=day
+                metric=item.metric, scope=scope, as_of=day, scope_records=records
             )
             item.snapshot_as_of = day
             item.snapshot_taken_at = now

@@ -303,3 +303,34 @@ def test_the_records_page_links_to_the_live_drill_down_for_the_head(client, shee
         reverse("inspections:item_records", args=[deputy_item.pk, "all", "total"])
     ).content.decode()
     assert body.count('data-testid="live-link"') == 1  # one per field of the portfolio
+
+
+def test_the_ids_behind_every_figure_read_at_once_are_those_of_one_query_per_figure(records, weekdays):
+    """`ids_behind` reads every figure's records in one query, each figure a flag: the same ids as
+    filtering the records by each figure's condition alone, for every figure of every item, before,
+    inside and after the records' dates."""
+    from congvu.inspections.prefill import METRIC_GROUPS, _records_behind, ids_behind
+
+    checked = 0
+    for as_of in (date(2025, 2, 1), date(2025, 3, 12), date(2025, 6, 30), date(2025, 12, 31)):
+        for groups in METRIC_GROUPS.values():
+            for _key, _label, register, record_filter, shown, with_ids in groups:
+                model = Task if register == "tasks" else Dossier
+                records_of_group = model.objects.filter(record_filter)
+                figures = tuple(dict.fromkeys((*with_ids, *shown)))
+                figures = tuple(f for f in figures if _behind_or_none(f, register, as_of) is not None)
+                at_once = ids_behind(records_of_group, figures, register, as_of)
+                for figure in figures:
+                    one = records_of_group.filter(_records_behind(figure, register, as_of))
+                    assert at_once[figure] == list(one.order_by("pk").values_list("pk", flat=True)), figure
+                    checked += bool(at_once[figure])
+    assert checked > 50
+
+
+def _behind_or_none(figure, register, as_of):
+    from congvu.inspections.prefill import _records_behind
+
+    try:
+        return _records_behind(figure, register, as_of)
+    except ValueError:
+        return None
