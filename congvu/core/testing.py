@@ -86,8 +86,8 @@ def copy_test_database_to_sqlite(path, *, env: dict) -> None:
     Migrating from scratch costs ~14 s of CPU, and the test database of this process was migrated
     from the same migrations already: on SQLite it is copied page by page (sqlite3's backup), its
     AUTOINCREMENT counters put back to what a fresh database has (the next id is the largest + 1).
-    The caller must not be inside a test transaction (a test without the `django_db` mark) and must
-    have unblocked database access (`django_db_blocker`). On PostgreSQL the file is migrated for
+    The caller must be a transactional test (`django_db(transaction=True)`): it needs the test
+    database set up, and outside a test transaction. On PostgreSQL the file is migrated for
     real, by the `congvu` process with `env`."""
     import sqlite3
     import subprocess
@@ -100,6 +100,10 @@ def copy_test_database_to_sqlite(path, *, env: dict) -> None:
         subprocess.run(migrate, env=env, check=True, timeout=600)
         return
     assert not connection.in_atomic_block, "copy the test database outside a test transaction"
+    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+        # No test database was set up (no selected test asked for one): the connection would open
+        # the configured database itself. Mark the test `django_db(transaction=True)`.
+        raise RuntimeError("no test database to copy: the test must ask for one (django_db)")
     connection.ensure_connection()
     with sqlite3.connect(path) as target:
         connection.connection.backup(target)

@@ -82,7 +82,8 @@ def test_audit_outside_a_transaction_is_refused():
         audit_record(actor="test", action="x", object_type="y")
 
 
-def test_cli_exit_code_is_non_zero_when_broken(tmp_path, django_db_blocker):
+@pytest.mark.django_db(transaction=True)  # the test database, copied outside a transaction
+def test_cli_exit_code_is_non_zero_when_broken(tmp_path):
     """The real `congvu audit verify` process, on a file database we tamper with."""
     import os
     import sqlite3
@@ -98,8 +99,7 @@ def test_cli_exit_code_is_non_zero_when_broken(tmp_path, django_db_blocker):
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     cli = [sys.executable, "-m", "congvu.cli"]
-    with django_db_blocker.unblock():  # a migrated database: the test database, copied
-        copy_test_database_to_sqlite(tmp_path / "db.sqlite3", env=env)
+    copy_test_database_to_sqlite(tmp_path / "db.sqlite3", env=env)  # a migrated database
     # A few audited writes through the services (the demo province would take a minute here), then
     # `congvu audit verify` through the script's entry point in the same process (one Django boot,
     # ~3.5 s of CPU, fewer): its exit status is the process's.

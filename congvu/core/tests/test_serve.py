@@ -86,10 +86,10 @@ def _alive(pid: int) -> bool:
     return not (stat.exists() and stat.read_text().split(")")[-1].split()[0] == "Z")
 
 
-def test_serve_signs_in_serves_a_page_and_stops_on_sigterm(tmp_path, django_db_blocker):
+@pytest.mark.django_db(transaction=True)  # the test database, copied outside a transaction
+def test_serve_signs_in_serves_a_page_and_stops_on_sigterm(tmp_path):
     env = _env(tmp_path)
-    with django_db_blocker.unblock():
-        copy_test_database_to_sqlite(tmp_path / "congvu.sqlite3", env=env)
+    copy_test_database_to_sqlite(tmp_path / "congvu.sqlite3", env=env)
     # An inspector: sees the province's figures and signs in with a password alone (no second factor).
     script = (
         "import django; django.setup()\n"
