@@ -619,12 +619,6 @@ def browser_login(page, live_server, username):
     page.wait_for_selector("[data-testid=user-menu]", state="attached")  # folded away on a phone
 
 
-def browser_logout(page):
-    page.click("[data-testid=user-menu]")
-    page.click("text=Đăng xuất")
-    page.wait_for_selector("#id_username")
-
-
 @pytest.fixture
 def browser_as(new_context, live_server):
     """`browser_as(username)`: that persona's own browser window (a context of its own, so its own

@@ -242,7 +242,9 @@ def ids_behind(records: QuerySet, figures: tuple[str, ...], register: str, as_of
         f"behind_{n}": ExpressionWrapper(condition, output_field=BooleanField())
         for n, condition in enumerate(conditions)
     }
-    rows = records.filter(reduce(or_, conditions)).annotate(**flags).order_by("pk").values_list("pk", *flags)
+    # An empty condition is every record, which Q's `|` would drop from the union instead.
+    where = Q() if not all(conditions) else reduce(or_, conditions)
+    rows = records.filter(where).annotate(**flags).order_by("pk").values_list("pk", *flags)
     ids: dict[str, list[int]] = {name: [] for name in figures}
     for pk, *marks in rows:
         for name, mark in zip(figures, marks, strict=True):

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.urls import reverse
 
 from congvu.conftest import shared_fixture
@@ -334,3 +335,14 @@ def _behind_or_none(figure, register, as_of):
         return _records_behind(figure, register, as_of)
     except ValueError:
         return None
+
+
+def test_a_figure_behind_every_record_keeps_every_record_beside_a_narrower_one(records, monkeypatch):
+    """An empty condition (every record) is not narrowed by another figure's: Q's `|` drops an empty Q."""
+    from congvu.inspections import prefill
+
+    late = records["tasks"]["late"]
+    conditions = {"total": Q(), "done_late": Q(pk=late.pk)}
+    monkeypatch.setattr(prefill, "_records_behind", lambda figure, register, as_of: conditions[figure])
+    ids = prefill.ids_behind(Task.objects.all(), ("total", "done_late"), "tasks", date(2025, 12, 31))
+    assert ids == {"total": sorted(Task.objects.values_list("pk", flat=True)), "done_late": [late.pk]}
