@@ -39,6 +39,11 @@ class ResponsibleResolution(models.TextChoices):
     UNRESOLVED = "unresolved", _("Chưa xác định")
 
 
+# The stages after completion that hold a record back from being settled for the unit scorecard, per
+# register (`settle_on`): one place for the rollups' queries and the index that serves them.
+LATER_STAGES = {"dossiers": ("returned_on",), "tasks": ("handled_on", "advised_on")}
+
+
 def latest_stage_on(later_stages: tuple[str, ...]) -> Greatest:
     """The latest of a completed record's receipt, completion and later stages (those not recorded
     count as the completion): the day it settles for the unit scorecard."""
@@ -296,7 +301,7 @@ class Dossier(models.Model):
             # it the live part of a unit of 66,000 dossiers scans all of them (SCALING.md).
             models.Index(
                 models.F("unit"),
-                settle_on(("returned_on",)),
+                settle_on(LATER_STAGES["dossiers"]),
                 include=[
                     "received_on",
                     "due_on",

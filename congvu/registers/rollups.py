@@ -44,6 +44,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, TruncMonth
 
 from congvu.registers.models import (
+    LATER_STAGES,
     Dossier,
     RegisterRollup,
     RollupState,
@@ -146,7 +147,6 @@ def _rollup_select(register: str, records=None):
 
 # Where a record's figures on the unit scorecard can still change after its completion: the stages
 # that end later (the return of the result; a task's handling and advice may be recorded after it).
-LATER_STAGES = {"dossiers": ("returned_on",), "tasks": ("handled_on", "advised_on")}
 DIMS = {None: "s", "unit": "s", "official": "o", "field": "f", "month": "m"}
 STAGE_NAMES = (
     "receipt_to_handling",
@@ -185,8 +185,10 @@ def scorecard_live_q(register: str, month: date) -> Q:
 def unit_live_part(records, register: str, month: date, *, detail: bool):
     """Of `records` restricted to some units, those a report of `month` (its first day) computes
     live: not settled for the unit scorecard before it (`detail`), or for the buckets (a subset: a
-    later stage does not hold back a record's buckets). Read as one range of each unit's records in
-    `*_unit_settle_idx` (`settle_on`), the buckets' narrower condition checked on the index entries."""
+    later stage does not hold back a record's buckets). Dossiers are read as one range of each unit's
+    entries in `dossier_unit_settle_idx` (`settle_on`), the buckets' narrower condition checked on the
+    index entries; tasks (a register a hundred times smaller) have no such index and are read through
+    the unit's rows."""
     live = records.alias(settle_on=settle_on(LATER_STAGES[register])).filter(settle_on__gte=month)
     return live if detail else live.exclude(settled_before_q(month))
 
